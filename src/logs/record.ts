@@ -1,0 +1,38 @@
+/**
+ * One invocation's REPORT record, with the Telemetry API's field names
+ * (LAMBDA-FACTS.md, "JSON format"), which is also what `parse` prints.
+ */
+export type InvocationStatus = "success" | "error" | "failure" | "timeout";
+
+export interface ReportRecord {
+  requestId: string;
+  durationMs: number;
+  billedDurationMs: number;
+  memorySizeMB: number;
+  maxMemoryUsedMB: number;
+  /** Present on a cold start only. */
+  initDurationMs?: number;
+  /** SnapStart. */
+  restoreDurationMs?: number;
+  billedRestoreDurationMs?: number;
+  /** `success` when the record names none. */
+  status: InvocationStatus;
+  /** With status `error`, e.g. `Runtime.OutOfMemory`. */
+  errorType?: string;
+  xrayTraceId?: string;
+  xraySegmentId?: string;
+  xraySampled?: boolean;
+  /** Fields this parser does not know, kept verbatim (name -> value text). */
+  extra?: Record<string, string>;
+}
+
+/** Lambda's error type for a sandbox killed for exceeding its memory. */
+export const OUT_OF_MEMORY = "Runtime.OutOfMemory";
+
+export function isOutOfMemory(record: ReportRecord): boolean {
+  return record.errorType === OUT_OF_MEMORY;
+}
+
+export function isColdStart(record: ReportRecord): boolean {
+  return record.initDurationMs !== undefined;
+}

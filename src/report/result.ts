@@ -1,0 +1,96 @@
+import type { Architecture, TargetKind } from "../targets/target.js";
+
+/** The version of the result document; bump when a field is removed or renamed. */
+export const SCHEMA_VERSION = 1;
+
+export type Strategy = "cost" | "speed" | "balanced";
+
+/** Summary of one distribution (milliseconds). */
+export interface Distribution {
+  count: number;
+  mean: number;
+  median: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  min: number;
+  stdDev: number;
+}
+
+export interface Tier {
+  memoryMb: number;
+  invocations: number;
+  /** Invocations without Init Duration. */
+  warmInvocations: number;
+  coldStarts: number;
+  /** Failed invocations of any kind, timeouts and out-of-memory included. */
+  errors: number;
+  timeouts: number;
+  outOfMemory: number;
+  /** Error types seen, with counts. */
+  errorTypes: Record<string, number>;
+  /** Warm invocations when there are any, else all. */
+  durationMs: Distribution;
+  billedDurationMs: Distribution;
+  initDurationMs: Distribution | null;
+  maxMemoryUsedMb: number;
+  /** Mean over all invocations at this size, request fee included. */
+  costPerInvocationUsd: number;
+  costPerMillionUsd: number;
+  /** Why this size cannot be recommended, when it cannot (errors, constraint). */
+  excluded?: string;
+  warnings: string[];
+}
+
+export interface ModelFit {
+  name: string;
+  /** Human-readable formula, e.g. `a + b/min(m, knee)`. */
+  formula: string;
+  parameters: Record<string, number>;
+  /** Leave-one-size-out error: mean absolute percentage error of predicted median duration. */
+  error: number;
+  /** The other candidates, with their held-out errors. */
+  candidates: { name: string; error: number }[];
+}
+
+export interface Recommendation {
+  memoryMb: number;
+  timeoutSeconds: number;
+  strategy: Strategy;
+  expectedDurationMs: number;
+  expectedCostPerInvocationUsd: number;
+  reason: string;
+  /** How sure: the runner-up and the cost difference to it with an interval, when known. */
+  confidence?: {
+    runnerUpMemoryMb: number;
+    costDifference: number;
+    interval: [number, number];
+    level: number;
+  };
+  timeoutReason: string;
+  warnings: string[];
+}
+
+export interface ResultDocument {
+  schemaVersion: typeof SCHEMA_VERSION;
+  tool: { name: "lambda-tune"; version: string };
+  generatedAt: string;
+  function: string;
+  target: TargetKind;
+  architecture: Architecture;
+  region: string;
+  isolation?: string;
+  pricing: {
+    pricePerGbSecondUsd: number;
+    pricePerRequestUsd: number;
+    source: string;
+  };
+  current?: { memoryMb?: number; timeoutSeconds?: number };
+  plan: { sizes: number[]; invocationsPerSize: number | null; budget: number | null; seed: number };
+  tiers: Tier[];
+  model: ModelFit | null;
+  recommendation: Recommendation | null;
+  tuningCost: { invocations: number; usd: number };
+  warnings: string[];
+}
