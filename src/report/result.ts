@@ -48,7 +48,10 @@ export interface ModelFit {
   /** Human-readable formula, e.g. `a + b/min(m, knee)`. */
   formula: string;
   parameters: Record<string, number>;
-  /** Leave-one-size-out error: mean absolute percentage error of predicted median duration. */
+  /**
+   * Leave-one-size-out error: mean absolute percentage error of predicted median
+   * duration, as a fraction (0.05 is 5%).
+   */
   error: number;
   /** The other candidates, with their held-out errors. */
   candidates: { name: string; error: number }[];

@@ -1,0 +1,110 @@
+import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
+import type { Distribution, Tier } from "../report/result.js";
+import { costPerInvocation } from "./cost.js";
+import type { Pricing } from "./pricing.js";
+
+/** Max Memory Used above this share of the memory size earns a headroom warning. */
+export const HEADROOM_WARNING_FRACTION = 0.9;
+
+/** Summary of a non-empty sample; percentiles interpolate linearly (R type 7, numpy default). */
+export function summarize(values: readonly number[]): Distribution {
+  if (values.length === 0) throw new Error("summarize needs at least one value");
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    mean: mean(sorted),
+    median: quantileSorted(sorted, 0.5),
+    p90: quantileSorted(sorted, 0.9),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
+    max: sorted[sorted.length - 1]!,
+    min: sorted[0]!,
+    // Sample standard deviation (n - 1); a single value has none, reported as 0.
+    stdDev: sorted.length > 1 ? sampleStandardDeviation(sorted) : 0,
+  };
+}
+
+/** Records grouped by Memory Size, in ascending order of size. */
+export function groupBySize(records: readonly ReportRecord[]): Map<number, ReportRecord[]> {
+  const groups = new Map<number, ReportRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.memorySizeMB);
+    if (group === undefined) groups.set(record.memorySizeMB, [record]);
+    else group.push(record);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => a - b));
+}
+
+export function isFailure(record: ReportRecord): boolean {
+  return record.status !== "success" || isOutOfMemory(record);
+}
+
+/** Why a tier must not be recommended because of failed invocations, or undefined. */
+export function failureExclusion(tier: Tier): string | undefined {
+  if (tier.errors === 0 && tier.timeouts === 0 && tier.outOfMemory === 0) return undefined;
+  const kinds: string[] = [];
+  if (tier.timeouts > 0) kinds.push(`${tier.timeouts} timed out`);
+  if (tier.outOfMemory > 0) kinds.push(`${tier.outOfMemory} out of memory`);
+  const other = tier.errors - tier.timeouts - tier.outOfMemory;
+  if (other > 0) kinds.push(`${other} other error${other === 1 ? "" : "s"}`);
+  return `${tier.errors} of ${tier.invocations} invocations failed (${kinds.join(", ")})`;
+}
+
+function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | undefined {
+  if (maxMemoryUsedMb <= HEADROOM_WARNING_FRACTION * memoryMb) return undefined;
+  const percent = Math.round((100 * maxMemoryUsedMb) / memoryMb);
+  return (
+    `${memoryMb} MB: Max Memory Used ${maxMemoryUsedMb} MB is ${percent}% of the memory size ` +
+    `(over ${HEADROOM_WARNING_FRACTION * 100}%); a larger input may run out of memory`
+  );
+}
+
+/** The tier of one memory size from its (non-empty) records. */
+export function buildTier(
+  memoryMb: number,
+  records: readonly ReportRecord[],
+  pricing: Pricing,
+): Tier {
+  if (records.length === 0) throw new Error(`no records for ${memoryMb} MB`);
+  const cold = records.filter(isColdStart);
+  const warm = records.filter((record) => !isColdStart(record));
+  const failures = records.filter(isFailure);
+  const errorTypes: Record<string, number> = {};
+  for (const record of failures) {
+    // Timeouts carry no Error Type in REPORT lines; key those by their status.
+    const key = record.errorType ?? record.status;
+    errorTypes[key] = (errorTypes[key] ?? 0) + 1;
+  }
+  const maxMemoryUsedMb = max(records.map((record) => record.maxMemoryUsedMB));
+  const costPerInvocationUsd = mean(records.map((record) => costPerInvocation(record, pricing)));
+  const tier: Tier = {
+    memoryMb,
+    invocations: records.length,
+    warmInvocations: warm.length,
+    coldStarts: cold.length,
+    errors: failures.length,
+    timeouts: records.filter((record) => record.status === "timeout").length,
+    outOfMemory: records.filter(isOutOfMemory).length,
+    errorTypes,
+    durationMs: summarize((warm.length > 0 ? warm : records).map((record) => record.durationMs)),
+    // All invocations, cold ones included, like the cost.
+    billedDurationMs: summarize(records.map((record) => record.billedDurationMs)),
+    initDurationMs:
+      cold.length > 0 ? summarize(cold.map((record) => record.initDurationMs ?? 0)) : null,
+    maxMemoryUsedMb,
+    costPerInvocationUsd,
+    costPerMillionUsd: costPerInvocationUsd * 1_000_000,
+    warnings: [],
+  };
+  const excluded = failureExclusion(tier);
+  if (excluded !== undefined) tier.excluded = excluded;
+  const headroom = headroomWarning(memoryMb, maxMemoryUsedMb);
+  if (headroom !== undefined) tier.warnings.push(headroom);
+  return tier;
+}
+
+/** One tier per memory size seen in the records, sorted by memory. */
+export function buildTiers(records: readonly ReportRecord[], pricing: Pricing): Tier[] {
+  return [...groupBySize(records)].map(([memoryMb, group]) => buildTier(memoryMb, group, pricing));
+}
