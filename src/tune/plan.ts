@@ -1,0 +1,51 @@
+import type { ReportRecord } from "../logs/record.js";
+
+/** One step of a sweep: measure this size this many more times. */
+export interface PlanStep {
+  memoryMb: number;
+  invocations: number;
+}
+
+/** Everything measured so far, by memory size, in the order sizes were first measured. */
+export type Observations = ReadonlyMap<number, readonly ReportRecord[]>;
+
+/**
+ * Chooses what to measure next from what has been measured: a fixed grid
+ * ignores the observations, an adaptive planner (`--budget`) uses them.
+ * A size may come back in a later step; its records then add up.
+ */
+export interface Planner {
+  /** How many steps there will be, when known in advance (for progress). */
+  readonly totalSteps: number | undefined;
+  /** The next step, or undefined when the sweep is done. */
+  next(observations: Observations): PlanStep | undefined;
+}
+
+/** The same number of invocations at each of a list of sizes (`--memory` and `-n`). */
+export interface FixedPlan {
+  sizes: readonly number[];
+  invocationsPerSize: number;
+}
+
+export function isPlanner(plan: FixedPlan | Planner): plan is Planner {
+  return typeof (plan as Partial<Planner>).next === "function";
+}
+
+export function createFixedGridPlanner(plan: FixedPlan): Planner {
+  if (!Number.isInteger(plan.invocationsPerSize) || plan.invocationsPerSize < 1) {
+    throw new RangeError(
+      `invocationsPerSize must be a whole number above 0, not ${plan.invocationsPerSize}`,
+    );
+  }
+  const sizes = [...plan.sizes];
+  let index = 0;
+  return {
+    totalSteps: sizes.length,
+    next() {
+      const memoryMb = sizes[index];
+      if (memoryMb === undefined) return undefined;
+      index++;
+      return { memoryMb, invocations: plan.invocationsPerSize };
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import { UsageError } from "../errors.js";
+import type { ReportRecord } from "../logs/record.js";
+import type { Invocation, Target } from "../targets/target.js";
+import { runBounded } from "./bounded.js";
+import { formatSizes } from "./memory-spec.js";
+import { createFixedGridPlanner, type FixedPlan, isPlanner, type Planner } from "./plan.js";
+
+export type SweepEvent =
+  | { type: "size-start"; memoryMb: number; index: number; total: number | undefined }
+  | { type: "invocation"; memoryMb: number; done: number; planned: number }
+  | { type: "size-done"; memoryMb: number };
+
+export interface SweepOptions {
+  target: Target;
+  /** A fixed grid, or a planner that chooses each step from what it has seen. */
+  plan: FixedPlan | Planner;
+  payload: string;
+  /** Invocations in flight at once within a size. */
+  concurrency: number;
+  onProgress?: (event: SweepEvent) => void;
+  /** Aborting stops new invocations, waits for those in flight, releases the size and throws. */
+  signal?: AbortSignal;
+}
+
+export interface SweepResult {
+  /** REPORT records by memory size, sizes in the order measured, records in the order invoked. */
+  records: Map<number, ReportRecord[]>;
+  /** Invocations made, over all sizes. */
+  invocations: number;
+  /** Things the user should know about a size, e.g. fewer invocations than planned. */
+  notes: Map<number, string[]>;
+}
+
+function checkSizesAvailable(target: Target, plan: FixedPlan): void {
+  const available = target.availableSizes();
+  if (available === undefined) return;
+  const missing = plan.sizes.filter((size) => !available.includes(size));
+  if (missing.length === 0) return;
+  throw new UsageError(`the ${target.kind} target has nothing at ${formatSizes(missing)}`, {
+    hint: `it has ${formatSizes(available)}; choose --memory among those`,
+  });
+}
+
+/**
+ * Measures a function across memory sizes: for each step of the plan, prepare
+ * the size, invoke it with bounded concurrency, release it. Sizes go one after
+ * another (aws: one configuration change at a time). Exceptions from the
+ * target are bugs or configuration errors: the size is released and the error
+ * propagates. The caller restores the target, also on error.
+ */
+export async function runSweep(options: SweepOptions): Promise<SweepResult> {
+  const { target, payload, concurrency, onProgress, signal } = options;
+  if (!isPlanner(options.plan)) checkSizesAvailable(target, options.plan);
+  const planner = isPlanner(options.plan) ? options.plan : createFixedGridPlanner(options.plan);
+  const records = new Map<number, ReportRecord[]>();
+  const notes = new Map<number, string[]>();
+  let invocations = 0;
+
+  for (let index = 0; ; index++) {
+    signal?.throwIfAborted();
+    const step = planner.next(records);
+    if (step === undefined) break;
+    const { memoryMb } = step;
+    onProgress?.({ type: "size-start", memoryMb, index, total: planner.totalSteps });
+
+    const capacity = target.capacity(memoryMb);
+    const planned = Math.min(step.invocations, capacity ?? step.invocations);
+    if (planned < step.invocations) {
+      const note = `${target.kind}: only ${capacity} records left at ${memoryMb} MB; used ${planned} of ${step.invocations}`;
+      notes.set(memoryMb, [...(notes.get(memoryMb) ?? []), note]);
+    }
+
+    const prepared = await target.prepare(memoryMb);
+    let done = 0;
+    let results: Invocation[];
+    try {
+      results = await runBounded(
+        planned,
+        concurrency,
+        async () => {
+          const invocation = await prepared.invoke(payload);
+          done++;
+          onProgress?.({ type: "invocation", memoryMb, done, planned });
+          return invocation;
+        },
+        signal,
+      );
+    } catch (error) {
+      // The first error says more than a failure to clean up after it.
+      await prepared.release().catch(() => {});
+      throw error;
+    }
+    await prepared.release();
+
+    records.set(memoryMb, [...(records.get(memoryMb) ?? []), ...results.map((r) => r.record)]);
+    invocations += planned;
+    onProgress?.({ type: "size-done", memoryMb });
+  }
+  return { records, invocations, notes };
+}
