@@ -50,6 +50,9 @@ function checkSizesAvailable(target: Target, plan: FixedPlan): void {
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { target, payload, concurrency, onProgress, signal } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency must be a whole number above 0, not ${concurrency}`);
+  }
   if (!isPlanner(options.plan)) checkSizesAvailable(target, options.plan);
   const planner = isPlanner(options.plan) ? options.plan : createFixedGridPlanner(options.plan);
   const records = new Map<number, ReportRecord[]>();
@@ -63,6 +66,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     const { memoryMb } = step;
     onProgress?.({ type: "size-start", memoryMb, index, total: planner.totalSteps });
 
+    const prepared = await target.prepare(memoryMb);
     const capacity = target.capacity(memoryMb);
     const planned = Math.min(step.invocations, capacity ?? step.invocations);
     if (planned < step.invocations) {
@@ -70,7 +74,6 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       notes.set(memoryMb, [...(notes.get(memoryMb) ?? []), note]);
     }
 
-    const prepared = await target.prepare(memoryMb);
     let done = 0;
     let results: Invocation[];
     try {

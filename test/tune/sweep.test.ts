@@ -182,6 +182,26 @@ describe("runSweep with the replay target on a real recording", () => {
     assert.deepEqual(target.prepared, []);
   });
 
+  it("refuses a concurrency below 1 as a bug in the caller", async () => {
+    const target = new WatchedTarget(replay());
+    const plan = { sizes: [128], invocationsPerSize: 5 };
+    await assert.rejects(runSweep({ target, plan, payload: "{}", concurrency: 0 }), RangeError);
+    assert.deepEqual(target.prepared, []);
+  });
+
+  it("passes on a planner's unknown size as the target's usage error", async () => {
+    const planner: Planner = {
+      totalSteps: 1,
+      next: (observations) =>
+        observations.size === 0 ? { memoryMb: 1000, invocations: 3 } : undefined,
+    };
+    await assert.rejects(
+      runSweep({ target: replay(), plan: planner, payload: "{}", concurrency: 1 }),
+      (error: unknown) =>
+        error instanceof UsageError && /no records at 1000 MB/.test(error.message),
+    );
+  });
+
   it("lets a planner revisit a size from what it observed", async () => {
     const target = new WatchedTarget(replay());
     const seen: number[] = [];
