@@ -92,7 +92,9 @@ function joinWrapped(parts: string[], separator: string, width: number): string[
 }
 
 function tableText(rows: string[][], { color, width }: TableOptions): string {
-  const colAligns = HEAD.map((_, i) => (i === HEAD.length - 1 ? "left" : "right") as const);
+  const colAligns = HEAD.map((_, i): "left" | "right" =>
+    i === HEAD.length - 1 ? "left" : "right",
+  );
   const head = HEAD.map((h) =>
     h
       .split("\n")
