@@ -5,7 +5,7 @@ import type { Architecture } from "../targets/target.js";
 export const PRICES_AS_OF = "2025-11";
 
 /** $0.20 per million requests (LAMBDA-FACTS.md, "Billing"); free tier ignored. */
-export const PRICE_PER_REQUEST_USD = 0.2 / 1_000_000;
+export const PRICE_PER_REQUEST_USD = 0.0000002;
 
 export const KNOWN_ARCHITECTURES: readonly Architecture[] = ["x86_64", "arm64"];
 

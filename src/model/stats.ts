@@ -53,7 +53,7 @@ export function failureExclusion(tier: Tier): string | undefined {
 
 function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | undefined {
   if (maxMemoryUsedMb <= HEADROOM_WARNING_FRACTION * memoryMb) return undefined;
-  const percent = Math.round((100 * maxMemoryUsedMb) / memoryMb);
+  const percent = ((100 * maxMemoryUsedMb) / memoryMb).toFixed(1);
   return (
     `${memoryMb} MB: Max Memory Used ${maxMemoryUsedMb} MB is ${percent}% of the memory size ` +
     `(over ${HEADROOM_WARNING_FRACTION * 100}%); a larger input may run out of memory`
