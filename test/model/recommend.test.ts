@@ -1,0 +1,222 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { GateError, UsageError } from "../../src/errors.js";
+import type { ReportRecord } from "../../src/logs/record.js";
+import { OUT_OF_MEMORY } from "../../src/logs/record.js";
+import type { Pricing } from "../../src/model/pricing.js";
+import { type RecommendOptions, recommend } from "../../src/model/recommend.js";
+import { buildTiers } from "../../src/model/stats.js";
+import type { Recommendation } from "../../src/report/result.js";
+import { record, records } from "./make-records.js";
+
+// Without the request fee, cost is proportional to memory x billed ms: easy to check by hand.
+const NO_FEE: Pricing = {
+  pricePerGbSecondUsd: 0.0000166667,
+  pricePerRequestUsd: 0,
+  source: "test",
+};
+
+/** `n` durations alternating mean-spread and mean+spread (whole ms, so billed = duration). */
+function around(mean: number, spread: number, n = 10): number[] {
+  return Array.from({ length: n }, (_, i) => (i % 2 === 0 ? mean - spread : mean + spread));
+}
+
+function run(all: ReportRecord[], options: Partial<RecommendOptions> = {}) {
+  return recommend(buildTiers(all, NO_FEE), { strategy: "cost", pricing: NO_FEE, ...options });
+}
+
+function recommended(all: ReportRecord[], options: Partial<RecommendOptions> = {}): Recommendation {
+  const outcome = run(all, options);
+  assert.ok(outcome.recommendation !== null, "expected a recommendation");
+  return outcome.recommendation;
+}
+
+describe("recommend, strategy cost", () => {
+  it("picks the cheapest size when the others are clearly dearer", () => {
+    // memory x ms: 128x100 = 12800, 256x40 = 10240, 512x30 = 15360.
+    const r = recommended([
+      ...records(128, around(100, 1)),
+      ...records(256, around(40, 1)),
+      ...records(512, around(30, 1)),
+    ]);
+    assert.equal(r.memoryMb, 256);
+    assert.equal(r.strategy, "cost");
+    assert.equal(r.expectedDurationMs, 40);
+    assert.match(r.reason, /^256 MB: cheapest at \$\S+ per million invocations/);
+    assert.match(r.reason, /next cheapest 128 MB is 25\.0% dearer/);
+    assert.equal(r.confidence?.runnerUpMemoryMb, 128);
+    assert.ok((r.confidence?.interval[0] ?? 0) > 0);
+  });
+
+  it("lets the faster size win when the cost difference is within noise", () => {
+    // 256x40 = 10240 vs 512x21 = 10752: 5% dearer, but the spread makes that noise.
+    const all = [...records(256, around(40, 20)), ...records(512, around(21, 10))];
+    const r = recommended(all);
+    assert.equal(r.memoryMb, 512);
+    assert.match(r.reason, /^512 MB: 5\.0% dearer than 256 MB, within measurement noise/);
+    assert.match(r.reason, /1\.9x faster/);
+  });
+
+  it("keeps the cheaper size when the same difference is beyond the noise", () => {
+    const all = [...records(256, around(40, 1)), ...records(512, around(21, 1))];
+    assert.equal(recommended(all).memoryMb, 256);
+  });
+
+  it("treats exactly equal costs as tied and takes the faster", () => {
+    const all = [...records(256, around(40, 0)), ...records(512, around(20, 0))];
+    const r = recommended(all);
+    assert.equal(r.memoryMb, 512);
+  });
+
+  it("never recommends a size with errors, timeouts or out-of-memory, and marks it", () => {
+    const all = [
+      ...records(128, around(60, 1)),
+      record(128, 70, { status: "error", errorType: OUT_OF_MEMORY }),
+      ...records(256, around(31, 1)),
+      record(256, 3000, { status: "timeout" }),
+      ...records(512, around(20, 1)),
+    ];
+    const outcome = run(all);
+    assert.equal(outcome.recommendation?.memoryMb, 512);
+    const excluded = Object.fromEntries(outcome.tiers.map((t) => [t.memoryMb, t.excluded]));
+    assert.match(excluded[128] ?? "", /out of memory/);
+    assert.match(excluded[256] ?? "", /timed out/);
+    assert.equal(excluded[512], undefined);
+  });
+
+  it("returns no recommendation, with a reason, when every size failed", () => {
+    const outcome = run([
+      record(128, 70, { status: "error", errorType: OUT_OF_MEMORY }),
+      record(256, 3000, { status: "timeout" }),
+    ]);
+    assert.equal(outcome.recommendation, null);
+    assert.ok(outcome.recommendation === null);
+    assert.match(outcome.reason, /every measured size had failed invocations/);
+    assert.match(outcome.reason, /128 MB: 1 of 1 invocations failed \(1 out of memory\)/);
+  });
+
+  it("warns when the cheapest is at the edge of the measured range", () => {
+    const r = recommended([...records(512, around(10, 1)), ...records(1024, around(9, 1))]);
+    assert.equal(r.memoryMb, 512);
+    assert.ok(r.warnings.some((w) => /smallest size measured/.test(w)));
+  });
+
+  it("passes the tier's headroom warning on", () => {
+    const r = recommended([
+      ...records(128, around(50, 1)).map((x) => ({ ...x, maxMemoryUsedMB: 120 })),
+      ...records(256, around(50, 1)),
+    ]);
+    assert.equal(r.memoryMb, 128);
+    assert.ok(r.warnings.some((w) => /Max Memory Used 120 MB/.test(w)));
+  });
+});
+
+describe("recommend, strategies speed and balanced", () => {
+  const sweep = [
+    ...records(256, around(40, 1)), // 10240
+    ...records(512, around(21, 1)), // 10752, +5%
+    ...records(1024, around(12, 1)), // 12288, +20%
+    ...records(2048, around(10, 1)), // 20480, +100%
+  ];
+
+  it("speed picks the fastest median", () => {
+    const r = recommended(sweep, { strategy: "speed" });
+    assert.equal(r.memoryMb, 2048);
+    assert.match(r.reason, /^2048 MB: fastest, median 10\.0 ms/);
+  });
+
+  it("speed gives a tie within noise to the cheaper size", () => {
+    const noisy = [...records(1024, around(10, 6)), ...records(2048, around(9, 6))];
+    const r = recommended(noisy, { strategy: "speed" });
+    assert.equal(r.memoryMb, 1024);
+    assert.match(r.reason, /within measurement noise of the fastest \(2048 MB/);
+  });
+
+  it("balanced picks the fastest size within 10% of the cheapest, and says so", () => {
+    const r = recommended(sweep, { strategy: "balanced" });
+    assert.equal(r.memoryMb, 512);
+    assert.match(r.reason, /fastest size within 10\.0% of the cheapest cost \(256 MB\)/);
+    assert.match(r.reason, /5\.0% dearer, 1\.9x faster/);
+  });
+
+  it("balanced follows its tolerance", () => {
+    assert.equal(
+      recommended(sweep, { strategy: "balanced", balancedTolerance: 0.25 }).memoryMb,
+      1024,
+    );
+    assert.equal(recommended(sweep, { strategy: "balanced", balancedTolerance: 0 }).memoryMb, 256);
+  });
+
+  it("rejects a negative tolerance and an unknown strategy", () => {
+    assert.throws(() => run(sweep, { strategy: "balanced", balancedTolerance: -1 }), UsageError);
+    assert.throws(() => run(sweep, { strategy: "cheapest" as never }), UsageError);
+  });
+});
+
+describe("recommend, p95 limit", () => {
+  const sweep = [
+    ...records(256, [40, 40, 40, 40, 40, 40, 40, 40, 40, 80]), // p95 62
+    ...records(512, [21, 21, 21, 21, 21, 21, 21, 21, 21, 30]), // p95 25.95
+    ...records(1024, around(12, 1)), // p95 13
+  ];
+
+  it("excludes sizes over the limit and recommends among the rest", () => {
+    const outcome = run(sweep, { maxP95Ms: 50 });
+    assert.notEqual(outcome.recommendation?.memoryMb, 256);
+    const tier256 = outcome.tiers.find((t) => t.memoryMb === 256);
+    assert.match(tier256?.excluded ?? "", /p95 62\.0 ms exceeds the limit of 50\.0 ms/);
+  });
+
+  it("throws GateError naming the closest size and its p95 when none meets it", () => {
+    assert.throws(
+      () => run(sweep, { maxP95Ms: 5 }),
+      (error: unknown) => {
+        assert.ok(error instanceof GateError);
+        assert.equal(error.exitCode, 3);
+        assert.match(error.message, /closest is 1024 MB with p95 13\.0 ms/);
+        assert.ok(error.hint !== undefined);
+        return true;
+      },
+    );
+  });
+});
+
+describe("recommend, timeout", () => {
+  it("is 1.5 x (max duration + max init), rounded up, with few samples", () => {
+    const all = [...records(512, [1000, 1200, 900]), record(512, 1100, { initDurationMs: 800 })];
+    const r = recommended(all, { currentTimeoutSeconds: 3 });
+    // 1.5 x (1200 + 800) = 3000 ms.
+    assert.equal(r.timeoutSeconds, 3);
+    assert.match(r.timeoutReason, /max duration 1200 ms \+ max init 800 ms/);
+    assert.match(r.timeoutReason, /the same as the current timeout/);
+  });
+
+  it("uses p99 with many samples and init seen at another size", () => {
+    const durations = Array.from({ length: 200 }, (_, i) => (i >= 198 ? 10_000 : 1000));
+    const all = [
+      ...records(1024, durations),
+      ...records(128, [9000, 9000]),
+      record(128, 9000, { initDurationMs: 500 }),
+    ];
+    const r = recommended(all, { currentTimeoutSeconds: 60 });
+    assert.equal(r.memoryMb, 1024);
+    // p99: index 199 x 0.99 = 197.01, between 1000 and 10000: 1090; 1.5 x (1090 + 500) = 2385.
+    assert.equal(r.timeoutSeconds, 3);
+    assert.match(r.timeoutReason, /p99 duration 1090 ms \+ max init 500 ms seen at other sizes/);
+    assert.match(r.timeoutReason, /current 60 s is longer than needed/);
+  });
+
+  it("warns when the current timeout is below the measured tail", () => {
+    const r = recommended(records(256, [2500, 2600]), { currentTimeoutSeconds: 2 });
+    assert.equal(r.timeoutSeconds, 4);
+    assert.match(r.timeoutReason, /current 2 s leaves less headroom/);
+    assert.ok(r.warnings.some((w) => /current timeout 2 s is shorter than the measured/.test(w)));
+  });
+
+  it("stays within 1..900 seconds", () => {
+    assert.equal(recommended(records(256, [0.4, 0.6])).timeoutSeconds, 1);
+    const slow = recommended(records(256, [700_000]));
+    assert.equal(slow.timeoutSeconds, 900);
+    assert.ok(slow.warnings.some((w) => /900 s maximum/.test(w)));
+  });
+});
