@@ -41,7 +41,7 @@ export function recommendTimeout(
   const tailText = `${useP99 ? "p99" : "max"} duration ${ms(tailMs)}`;
 
   let initMs = 0;
-  let initText = "no cold start measured";
+  let initText: string | undefined;
   if (tier.initDurationMs !== null) {
     initMs = tier.initDurationMs.max;
     initText = `max init ${ms(initMs)}`;
@@ -60,13 +60,14 @@ export function recommendTimeout(
       `${tier.memoryMb} MB: the slowest invocations need more than the ${MAX_TIMEOUT_SECONDS} s maximum timeout with ${TIMEOUT_SAFETY_FACTOR}x headroom`,
     );
   }
+  const measured = initText === undefined ? tailText : `${tailText} + ${initText}`;
   let reason =
-    `${timeoutSeconds} s: ${TIMEOUT_SAFETY_FACTOR}x (${tailText} + ${initText}) at ${tier.memoryMb} MB, ` +
-    `rounded up to whole seconds`;
+    `${timeoutSeconds} s: ${TIMEOUT_SAFETY_FACTOR}x (${measured}) at ${tier.memoryMb} MB, ` +
+    `rounded up to whole seconds${initText === undefined ? "; no cold start was measured" : ""}`;
   if (currentTimeoutSeconds !== undefined) {
     if (currentTimeoutSeconds * 1000 < tailMs + initMs) {
       warnings.push(
-        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured ${tailText} + ${initText} at ${tier.memoryMb} MB`,
+        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured ${measured} at ${tier.memoryMb} MB`,
       );
     }
     if (currentTimeoutSeconds < timeoutSeconds) {
