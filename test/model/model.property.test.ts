@@ -15,16 +15,16 @@ const billed = fc.integer({ min: 1, max: 900_000 });
 
 const recordArbitrary: fc.Arbitrary<ReportRecord> = fc
   .record({
+    requestId: fc.uuid(),
     memorySizeMB: fc.constantFrom(128, 256, 512, 1024, 1769, 3008),
     durationMs: fc.double({ min: 0.5, max: 200_000, noNaN: true }),
     initDurationMs: fc.option(fc.double({ min: 1, max: 10_000, noNaN: true }), { nil: undefined }),
     maxMemoryUsedMB: fc.integer({ min: 20, max: 3100 }),
     outcome: fc.constantFrom("success", "success", "success", "success", "timeout", "error", "oom"),
   })
-  .map(({ outcome, durationMs, initDurationMs, ...rest }, i) => {
+  .map(({ outcome, durationMs, initDurationMs, ...rest }) => {
     const status: InvocationStatus = outcome === "oom" ? "error" : (outcome as InvocationStatus);
     return {
-      requestId: `r${i}`,
       durationMs,
       billedDurationMs: Math.ceil(durationMs + (initDurationMs ?? 0)),
       status,
