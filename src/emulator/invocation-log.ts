@@ -1,0 +1,52 @@
+import { formatReportLine } from "../logs/format.js";
+import type { ReportRecord } from "../logs/record.js";
+
+// LAMBDA-FACTS (Lambda API, Invoke): `LogType: Tail` returns the last 4 KB of the log.
+export const LOG_TAIL_BYTES = 4096;
+
+/** The last `maxBytes` bytes of `text`, starting at a whole UTF-8 character. */
+export function lastBytes(text: string, maxBytes: number = LOG_TAIL_BYTES): string {
+  const bytes = Buffer.from(text, "utf8");
+  if (bytes.length <= maxBytes) return text;
+  let start = bytes.length - maxBytes;
+  // Skip UTF-8 continuation bytes (10xxxxxx) so the tail starts on a character.
+  while (start < bytes.length && ((bytes[start] ?? 0) & 0xc0) === 0x80) start++;
+  return bytes.subarray(start).toString("utf8");
+}
+
+function ensureNewline(text: string): string {
+  return text === "" || text.endsWith("\n") ? text : `${text}\n`;
+}
+
+export interface InvocationLogParts {
+  requestId: string;
+  /** Present on a cold start: what the runtime wrote while initialising. */
+  init?: { output: string; failure?: { durationMs: number; status: string; errorType: string } };
+  /** What the runtime wrote during the invocation. */
+  output: string;
+  /** Lines the platform adds before END (timeout, runtime exit). */
+  platformLines: string[];
+  record: ReportRecord;
+}
+
+/**
+ * One invocation's log in Lambda's text format: INIT_START and the init
+ * output on a cold start, START, the function's lines, END, REPORT.
+ */
+export function formatInvocationLog(parts: InvocationLogParts): string {
+  let log = "";
+  if (parts.init !== undefined) {
+    log += "INIT_START Runtime Version: nodejs:20.v0\tRuntime Version ARN: lambda-tune:local\n";
+    log += ensureNewline(parts.init.output);
+    const failure = parts.init.failure;
+    if (failure !== undefined) {
+      log += `INIT_REPORT Init Duration: ${failure.durationMs.toFixed(2)} ms\tPhase: init\tStatus: ${failure.status}\tError Type: ${failure.errorType}\n`;
+    }
+  }
+  log += `START RequestId: ${parts.requestId} Version: $LATEST\n`;
+  log += ensureNewline(parts.output);
+  for (const line of parts.platformLines) log += `${line}\n`;
+  log += `END RequestId: ${parts.requestId}\n`;
+  log += `${formatReportLine(parts.record)}\n`;
+  return log;
+}
