@@ -179,7 +179,7 @@ function checkOptions(options: RecommendOptions): number {
       hint: "give the p95 limit in milliseconds, e.g. 250",
     });
   }
-  if (!(options.strategy in PICKERS)) {
+  if (!Object.hasOwn(PICKERS, options.strategy)) {
     throw new UsageError(`unknown strategy "${options.strategy}"; known: cost, speed, balanced`, {
       hint: "pass --strategy cost, --strategy speed or --strategy balanced",
     });

@@ -150,6 +150,7 @@ describe("recommend, strategies speed and balanced", () => {
   it("rejects a negative tolerance and an unknown strategy", () => {
     assert.throws(() => run(sweep, { strategy: "balanced", balancedTolerance: -1 }), UsageError);
     assert.throws(() => run(sweep, { strategy: "cheapest" as never }), UsageError);
+    assert.throws(() => run(sweep, { strategy: "toString" as never }), UsageError);
   });
 });
 
