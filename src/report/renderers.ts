@@ -1,0 +1,51 @@
+import { renderCharts } from "./render-chart.js";
+import { renderSummary } from "./render-summary.js";
+import { renderTable } from "./render-table.js";
+import type { ResultDocument } from "./result.js";
+
+export interface RenderOptions {
+  /** Emit ANSI colors; the CLI decides from NO_COLOR, the TTY and flags. */
+  color: boolean;
+  /** Terminal columns. */
+  width: number;
+  /** Rows of each chart. */
+  height?: number;
+  /** The fitted model as a function of memory (MB), to draw its curve; from src/model. */
+  predict?: (memoryMb: number) => number;
+}
+
+export type Renderer = (doc: ResultDocument, options: RenderOptions) => string;
+
+/** Output formats by name; adding one touches only this map. Every output ends with a newline. */
+export const renderers = {
+  table: renderHuman,
+  json: renderJson,
+} satisfies Record<string, Renderer>;
+
+export type OutputFormat = keyof typeof renderers;
+
+export function isOutputFormat(name: string): name is OutputFormat {
+  return Object.hasOwn(renderers, name);
+}
+
+export function renderResult(
+  doc: ResultDocument,
+  format: OutputFormat,
+  options: RenderOptions,
+): string {
+  return renderers[format](doc, options);
+}
+
+/** Table, charts and the recommendation in words, for a terminal. */
+function renderHuman(doc: ResultDocument, options: RenderOptions): string {
+  const sections = [
+    renderTable(doc, options),
+    renderCharts(doc, options),
+    renderSummary(doc, options),
+  ];
+  return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
+}
+
+function renderJson(doc: ResultDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
