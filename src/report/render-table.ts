@@ -49,7 +49,8 @@ export function renderTable(doc: ResultDocument, options: TableOptions): string 
   const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
   const recommended = doc.recommendation?.memoryMb;
   const rows = tiers.map((tier) => tierRow(tier, tier.memoryMb === recommended, options.color));
-  const lines = [...headerLines(doc, options), tableText(rows, options)];
+  const table = rows.length === 0 ? "no memory size was measured" : tableText(rows, options);
+  const lines = [...headerLines(doc, options), table];
   const notes = tableNotes(doc, tiers, options);
   if (notes.length > 0) lines.push("", ...notes);
   return lines.join("\n");

@@ -37,6 +37,12 @@ describe("renderTable", () => {
     assert.ok(!text.includes("◀"), text);
   });
 
+  it("prints no empty table when nothing was measured", () => {
+    const text = renderTable(sampleResult({ tiers: [], recommendation: null }), plain);
+    assert.ok(text.endsWith("\nno memory size was measured"), text);
+    assert.ok(!text.includes("median"));
+  });
+
   it("marks an excluded size, says why, and names its errors", () => {
     const text = renderTable(sampleResult(), plain);
     const row = rowOf(text, 128);
