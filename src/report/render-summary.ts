@@ -47,15 +47,7 @@ function recommendationLines(
   const lines = [head, ...wrap(rec.reason)];
   const expected = `${formatDuration(rec.expectedDurationMs)} median, ${formatUsd(rec.expectedCostPerInvocationUsd * 1e6)} per 1M invocations`;
   lines.push(...wrap(`expected: ${expected}`));
-  if (rec.confidence !== undefined) {
-    const { runnerUpMemoryMb, costDifference, interval, level } = rec.confidence;
-    const range = `${formatPercent(level)} interval ${signedPercent(interval[0])} to ${signedPercent(interval[1])}`;
-    lines.push(
-      ...wrap(
-        `confidence: runner-up ${runnerUpMemoryMb} MB costs ${moreOrLess(costDifference)} (${range})`,
-      ),
-    );
-  }
+  if (rec.confidence !== undefined) lines.push(...wrap(confidenceLine(rec)));
   if (rec.timeoutReason !== "") lines.push(...wrap(`timeout: ${rec.timeoutReason}`));
   lines.push(...currentLines(doc, rec).flatMap(wrap));
   for (const warning of rec.warnings) lines.push(...wrap(paint(`! ${warning}`, "yellow", color)));
@@ -148,10 +140,19 @@ export function prettyFormula(formula: string): string {
     .replace(/-(?=[a-z(])/g, "−");
 }
 
+/** The runner-up's cost difference (USD per invocation) as a percentage and per 1M, with its interval. */
+function confidenceLine(rec: Recommendation): string {
+  const { runnerUpMemoryMb, costDifference, interval, level } = rec.confidence!;
+  const relative = costDifference / rec.expectedCostPerInvocationUsd;
+  const perMillion = (usd: number) => signedUsd(usd * 1e6);
+  const range = `${formatPercent(level)} interval ${perMillion(interval[0])} to ${perMillion(interval[1])}`;
+  return `confidence: runner-up ${runnerUpMemoryMb} MB costs ${moreOrLess(relative)} (${perMillion(costDifference)} per 1M; ${range})`;
+}
+
 function moreOrLess(fraction: number): string {
   return fraction >= 0 ? `${formatPercent(fraction)} more` : `${formatPercent(-fraction)} less`;
 }
 
-function signedPercent(fraction: number): string {
-  return fraction > 0 ? `+${formatPercent(fraction)}` : formatPercent(fraction);
+function signedUsd(usd: number): string {
+  return usd > 0 ? `+${formatUsd(usd)}` : formatUsd(usd);
 }

@@ -22,7 +22,7 @@ describe("renderSummary", () => {
   it("gives the confidence against the runner-up", () => {
     assert.match(
       summary(sampleResult()),
-      /confidence: runner-up 512 MB costs 1\.3% more \(95% interval \+0\.4% to \+2\.1%\)/,
+      /confidence: runner-up 512 MB costs 1\.3% more \(\+\$0\.067 per 1M; 95% interval \+\$0\.021 to \+\$0\.11\)/,
     );
   });
 

@@ -84,9 +84,7 @@ export function sampleResult(overrides: Partial<ResultDocument> = {}): ResultDoc
   const runnerUp = tiers[2]!;
   const invocations = tiers.reduce((sum, t) => sum + t.invocations, 0);
   const usd = tiers.reduce((sum, t) => sum + t.costPerInvocationUsd * t.invocations, 0);
-  const costDifference =
-    (runnerUp.costPerInvocationUsd - recommended.costPerInvocationUsd) /
-    recommended.costPerInvocationUsd;
+  const costDifference = runnerUp.costPerInvocationUsd - recommended.costPerInvocationUsd;
 
   return {
     schemaVersion: 1,
@@ -133,7 +131,7 @@ export function sampleResult(overrides: Partial<ResultDocument> = {}): ResultDoc
       confidence: {
         runnerUpMemoryMb: runnerUp.memoryMb,
         costDifference,
-        interval: [0.004, 0.021],
+        interval: [costDifference - 4.6e-8, costDifference + 4.6e-8],
         level: 0.95,
       },
       timeoutReason: "p99 334 ms + cold start 247 ms, times 3 for safety, rounded up to 2 s",
