@@ -57,8 +57,19 @@ export function formatPlatformReport(record: ReportRecord, time: string): string
     status: record.status,
   };
   if (record.errorType !== undefined) body.errorType = record.errorType;
-  if (record.xrayTraceId !== undefined) {
-    body.tracing = { type: "X-Amzn-Trace-Id", value: record.xrayTraceId };
-  }
+  const traceHeader = formatTraceHeader(record);
+  if (traceHeader !== undefined) body.tracing = { type: "X-Amzn-Trace-Id", value: traceHeader };
   return JSON.stringify({ time, type: "platform.report", record: body });
+}
+
+/**
+ * The Telemetry API's tracing value is an X-Amzn-Trace-Id header
+ * (`Root=1-...;Parent=...;Sampled=1`), which keeps segment id and sampling.
+ */
+function formatTraceHeader(record: ReportRecord): string | undefined {
+  if (record.xrayTraceId === undefined) return undefined;
+  let header = `Root=${record.xrayTraceId}`;
+  if (record.xraySegmentId !== undefined) header += `;Parent=${record.xraySegmentId}`;
+  if (record.xraySampled !== undefined) header += `;Sampled=${record.xraySampled ? 1 : 0}`;
+  return header;
 }
