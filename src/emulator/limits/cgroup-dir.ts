@@ -1,0 +1,94 @@
+/** File-system operations on one cgroup directory, shared by the v1 and v2 backends. */
+import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+
+export function readCgroupFile(dir: string, file: string): string | undefined {
+  try {
+    return readFileSync(`${dir}/${file}`, "utf8");
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCgroupFile(dir: string, file: string, value: string): void {
+  writeFileSync(`${dir}/${file}`, value);
+}
+
+/** `key value` lines (memory.events, memory.stat, memory.oom_control) as a map. */
+export function parseKeyedCounters(text: string): Map<string, number> {
+  const counters = new Map<string, number>();
+  for (const line of text.split("\n")) {
+    const [key, value] = line.trim().split(/\s+/);
+    if (key && value !== undefined && /^-?\d+$/.test(value)) counters.set(key, Number(value));
+  }
+  return counters;
+}
+
+export function readCounter(dir: string, file: string, key: string): number | undefined {
+  const text = readCgroupFile(dir, file);
+  return text === undefined ? undefined : parseKeyedCounters(text).get(key);
+}
+
+export function readNumber(dir: string, file: string): number | undefined {
+  const text = readCgroupFile(dir, file)?.trim();
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
+}
+
+function processesIn(dir: string): number[] {
+  return (readCgroupFile(dir, "cgroup.procs") ?? "")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map(Number);
+}
+
+function errorCode(error: unknown): string | undefined {
+  return (error as NodeJS.ErrnoException | undefined)?.code;
+}
+
+/**
+ * Kill whatever is left in the group, then remove it. rmdir fails with EBUSY
+ * until the killed tasks have fully exited, so it is retried for a while.
+ */
+export async function removeCgroupDir(dir: string, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (!existsSync(dir)) return;
+    for (const pid of processesIn(dir)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }
+    try {
+      rmdirSync(dir);
+      return;
+    } catch (error) {
+      const code = errorCode(error);
+      if (code === "ENOENT") return;
+      if (code !== "EBUSY" || Date.now() > deadline) throw error;
+    }
+    await sleep(10);
+  }
+}
+
+const shellQuote = (value: string): string => `'${value.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * A command that moves its own shell into the given groups and then execs the
+ * real command, so the handler never runs outside its limits even briefly.
+ */
+export function cgroupLaunchWrapper(
+  procsFiles: readonly string[],
+  command: string,
+  args: readonly string[],
+): { command: string; args: string[] } {
+  const moves = procsFiles.map((file) => `echo $$ > ${shellQuote(file)}`).join(" && ");
+  return { command: "/bin/sh", args: ["-c", `${moves} && exec "$0" "$@"`, command, ...args] };
+}
+
+export function assertGroupName(name: string): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name === "." || name === "..") {
+    throw new RangeError(`invalid limit group name ${JSON.stringify(name)}`);
+  }
+}

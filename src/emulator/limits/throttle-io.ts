@@ -1,0 +1,115 @@
+/** The throttle loop's I/O on a real process group, and the state it shares with its owner. */
+import { cpuNanosByThread, processGroupMembers, readProcessMemory } from "./proc-usage.js";
+import type { ThrottleIo } from "./throttle-loop.js";
+
+const STOP_REQUESTED = 0;
+const OUT_OF_MEMORY = 1;
+const FINISHED = 2;
+const PEAK_KIB = 3;
+const PGID = 4;
+
+/** Flags and figures shared between the loop (maybe in a worker) and its owner, lock-free. */
+export class ThrottleSharedState {
+  readonly cells: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT)) {
+    this.cells = new Int32Array(buffer);
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.cells.buffer as SharedArrayBuffer;
+  }
+
+  requestStop(): void {
+    Atomics.store(this.cells, STOP_REQUESTED, 1);
+    Atomics.notify(this.cells, STOP_REQUESTED);
+    Atomics.notify(this.cells, PGID);
+  }
+
+  setProcessGroup(pgid: number): void {
+    Atomics.store(this.cells, PGID, pgid);
+    Atomics.notify(this.cells, PGID);
+  }
+  /** Blocks until the group to watch is set; undefined when stopped first (workers only). */
+  waitForProcessGroup(): number | undefined {
+    for (;;) {
+      if (this.stopRequested) return undefined;
+      const pgid = Atomics.load(this.cells, PGID);
+      if (pgid !== 0) return pgid;
+      Atomics.wait(this.cells, PGID, 0, 1000);
+    }
+  }
+  get stopRequested(): boolean {
+    return Atomics.load(this.cells, STOP_REQUESTED) === 1;
+  }
+  /** Sleeps up to `ms`, waking at once when a stop is requested (workers only). */
+  waitForStop(ms: number): void {
+    Atomics.wait(this.cells, STOP_REQUESTED, 0, ms);
+  }
+
+  markOutOfMemory(): void {
+    Atomics.store(this.cells, OUT_OF_MEMORY, 1);
+  }
+  get outOfMemory(): boolean {
+    return Atomics.load(this.cells, OUT_OF_MEMORY) === 1;
+  }
+
+  markFinished(): void {
+    Atomics.store(this.cells, FINISHED, 1);
+  }
+  get finished(): boolean {
+    return Atomics.load(this.cells, FINISHED) === 1;
+  }
+
+  recordPeak(bytes: number): void {
+    const kib = Math.min(2 ** 31 - 1, Math.ceil(bytes / 1024));
+    if (kib > Atomics.load(this.cells, PEAK_KIB)) Atomics.store(this.cells, PEAK_KIB, kib);
+  }
+  get peakBytes(): number {
+    return Atomics.load(this.cells, PEAK_KIB) * 1024;
+  }
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  // kill(-1) would signal every process the user owns.
+  if (!Number.isInteger(pgid) || pgid <= 1)
+    throw new RangeError(`refusing to signal group ${pgid}`);
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // The group is gone.
+  }
+}
+
+export function processGroupIo(
+  pgid: number,
+  state: ThrottleSharedState,
+  sleep: (ms: number) => void | Promise<void>,
+): ThrottleIo {
+  return {
+    now: () => performance.now(),
+    sleep,
+    shouldStop: () => state.stopRequested,
+    members: () => processGroupMembers(pgid),
+    cpuNanosByThread: (members) => cpuNanosByThread(members),
+    memory: (members) => {
+      let rssBytes = 0;
+      let highWaterBytes = 0;
+      for (const pid of members) {
+        const memory = readProcessMemory(pid);
+        if (!memory) continue;
+        rssBytes += memory.rssBytes;
+        highWaterBytes = Math.max(highWaterBytes, memory.highWaterBytes);
+      }
+      return { rssBytes, highWaterBytes };
+    },
+    stopGroup: () => signalGroup(pgid, "SIGSTOP"),
+    continueGroup: () => signalGroup(pgid, "SIGCONT"),
+    killGroup: () => {
+      signalGroup(pgid, "SIGKILL");
+      signalGroup(pgid, "SIGCONT");
+    },
+    reportPeak: (bytes) => state.recordPeak(bytes),
+    reportOutOfMemory: () => state.markOutOfMemory(),
+  };
+}
