@@ -184,8 +184,10 @@ function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableO
       const note = `${EXCLUDED_MARK} ${tier.memoryMb} MB excluded: ${tier.excluded}`;
       notes.push(...wrapText(note, width, "", "  "));
     }
+    const size = `${tier.memoryMb} MB`;
     for (const warning of tier.warnings) {
-      notes.push(...wrapText(`! ${tier.memoryMb} MB: ${warning}`, width, "", "  "));
+      const note = warning.startsWith(size) ? warning : `${size}: ${warning}`;
+      notes.push(...wrapText(`! ${note}`, width, "", "  "));
     }
   }
   return notes;

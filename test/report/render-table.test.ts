@@ -37,6 +37,18 @@ describe("renderTable", () => {
     assert.ok(!text.includes("◀"), text);
   });
 
+  it("lists each size's warnings under the table, naming the size once", () => {
+    const doc = sampleResult();
+    const tiers = doc.tiers.map((t) =>
+      t.memoryMb === 256
+        ? { ...t, warnings: ["256 MB: Max Memory Used is 96% of the memory size"] }
+        : t,
+    );
+    const text = renderTable({ ...doc, tiers }, plain);
+    assert.match(text, /^! 128 MB: Max Memory Used 129 MB is above the memory size$/m);
+    assert.match(text, /^! 256 MB: Max Memory Used is 96% of the memory size$/m);
+  });
+
   it("prints no empty table when nothing was measured", () => {
     const text = renderTable(sampleResult({ tiers: [], recommendation: null }), plain);
     assert.ok(text.endsWith("\nno memory size was measured"), text);
