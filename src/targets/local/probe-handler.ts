@@ -1,0 +1,56 @@
+import { spawn } from "node:child_process";
+import { nodeRuntimeCommand } from "../../emulator/runtime-command.js";
+
+export type ProbeResult =
+  | { ok: true }
+  | { ok: false; errorType: string; errorMessage: string }
+  | { ok: "unknown"; reason: string };
+
+// LAMBDA-FACTS: the INIT phase is limited to 10 s; a probe taking longer proves nothing.
+const PROBE_LIMIT_MS = 10_000;
+
+/**
+ * Loads the handler once in a throwaway child process, so a handler that can
+ * never run is rejected before the sweep. The module's own code runs here.
+ */
+export function probeHandler(
+  taskRoot: string,
+  handler: string,
+  env: Readonly<Record<string, string>>,
+): Promise<ProbeResult> {
+  const { command, args } = nodeRuntimeCommand("probe");
+  return new Promise((resolve) => {
+    const child = spawn(command, [...args, taskRoot, handler], {
+      cwd: taskRoot,
+      env,
+      detached: true,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout = (stdout + chunk.toString("utf8")).slice(-65536);
+    });
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {}
+    }, PROBE_LIMIT_MS);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ ok: "unknown", reason: error.message });
+    });
+    child.on("exit", (code, signal) => {
+      clearTimeout(timer);
+      // The module may have started processes of its own; they go with the probe.
+      try {
+        process.kill(-(child.pid ?? 0), "SIGKILL");
+      } catch {}
+      const last = stdout.trimEnd().split("\n").at(-1) ?? "";
+      try {
+        const parsed = JSON.parse(last) as ProbeResult;
+        if (typeof parsed === "object" && parsed !== null && "ok" in parsed) return resolve(parsed);
+      } catch {}
+      resolve({ ok: "unknown", reason: `the probe exited (${signal ?? code}) without a result` });
+    });
+  });
+}
