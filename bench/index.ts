@@ -1,0 +1,18 @@
+// Runs every bench/*.bench.ts (or the ones named on the command line) in turn.
+import { readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const dir = fileURLToPath(new URL(".", import.meta.url));
+const wanted = process.argv.slice(2);
+const files = readdirSync(dir)
+  .filter((name) => name.endsWith(".bench.ts"))
+  .filter((name) => wanted.length === 0 || wanted.some((w) => name.startsWith(w)))
+  .sort();
+
+for (const file of files) {
+  console.log(`\n=== ${file.replace(/\.bench\.ts$/, "")} ===`);
+  const started = performance.now();
+  const bench = (await import(new URL(file, import.meta.url).href)) as { run: () => Promise<void> };
+  await bench.run();
+  console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}

@@ -1,0 +1,95 @@
+import { availableParallelism } from "node:os";
+import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
+import { UsageError } from "../errors.js";
+import type { ResultDocument } from "../report/result.js";
+import { createLocalTarget, isLocalHandlerSpec } from "../targets/local/index.js";
+import { loadRecording } from "../targets/replay/load.js";
+import { createReplayTarget } from "../targets/replay/replay-target.js";
+import type { Target } from "../targets/target.js";
+import type { FixedPlan, Planner } from "../tune/plan.js";
+import type { CliIo } from "./io.js";
+import type { RunSettings } from "./run-options.js";
+
+/** The local target's function timeout when neither the user nor the function sets one. */
+const DEFAULT_LOCAL_TIMEOUT_SECONDS = 30;
+
+export interface PreparedRun {
+  target: Target;
+  plan: FixedPlan | Planner;
+  planSummary: ResultDocument["plan"];
+}
+
+function fixedPlan(settings: RunSettings): Pick<PreparedRun, "plan" | "planSummary"> {
+  return {
+    plan: { sizes: settings.sizes, invocationsPerSize: settings.invocations },
+    planSummary: {
+      sizes: settings.sizes,
+      invocationsPerSize: settings.invocations,
+      budget: null,
+      seed: settings.seed,
+    },
+  };
+}
+
+function chooseTarget(settings: RunSettings, io: CliIo): "local" | "replay" {
+  if (settings.target !== undefined) return settings.target === "aws" ? "local" : settings.target;
+  if (settings.replayFile !== undefined) return "replay";
+  if (isLocalHandlerSpec(settings.functionArg, io.cwd)) return "local";
+  throw new UsageError(
+    `'${settings.functionArg}' is not a local handler (path/to/file.export with the file present)`,
+    {
+      hint: "name a handler file, e.g. fixtures/functions/cpu-bound/index.handler, or replay a recording with --replay-file F (the aws target is not available yet)",
+    },
+  );
+}
+
+/** Builds the target the user asked for, with limits checked before anything runs. */
+export async function createTarget(settings: RunSettings, io: CliIo): Promise<PreparedRun> {
+  const kind = chooseTarget(settings, io);
+  if (kind === "replay") {
+    if (settings.replayFile === undefined) {
+      throw new UsageError("--target replay needs a recording", {
+        hint: "give --replay-file F, a Lambda log with REPORT lines (text or JSON format)",
+      });
+    }
+    const recording = await loadRecording(settings.replayFile);
+    const target = createReplayTarget({
+      records: recording.records,
+      name: settings.functionArg,
+      seed: settings.seed,
+      warnings: recording.warnings,
+      ...(settings.region !== undefined && { region: settings.region }),
+      ...(settings.architecture === "arm64" || settings.architecture === "x86_64"
+        ? { architecture: settings.architecture }
+        : {}),
+    });
+    return { target, ...fixedPlan(settings) };
+  }
+
+  const hostCores = availableParallelism();
+  const isolation = await selectLimitBackend({
+    prefer: settings.isolation,
+    hostCores,
+    ...readOwnCgroupFiles(),
+    pid: process.pid,
+    platform: process.platform,
+  });
+  try {
+    const target = createLocalTarget({
+      handler: settings.functionArg,
+      cwd: io.cwd,
+      timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_LOCAL_TIMEOUT_SECONDS,
+      cold: settings.cold,
+      concurrency: settings.concurrency,
+      billInit: settings.billInit,
+      isolation,
+      hostCores,
+      plannedSizes: settings.sizes,
+      ...(settings.region !== undefined && { region: settings.region }),
+    });
+    return { target, ...fixedPlan(settings) };
+  } catch (error) {
+    await isolation.dispose();
+    throw error;
+  }
+}

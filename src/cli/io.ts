@@ -1,0 +1,43 @@
+import type { Readable, Writable } from "node:stream";
+
+/** Everything a command touches outside its arguments, passed in so tests can run it in-process. */
+export interface CliIo {
+  stdin: Readable;
+  stdout: Writable;
+  stderr: Writable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdoutIsTty: boolean;
+  stderrIsTty: boolean;
+  /** Terminal width for human output. */
+  columns: number;
+  now: () => Date;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    stdoutIsTty: process.stdout.isTTY === true,
+    stderrIsTty: process.stderr.isTTY === true,
+    columns: process.stdout.columns ?? 100,
+    now: () => new Date(),
+  };
+}
+
+/** Colour per the NO_COLOR and FORCE_COLOR conventions, else only on a terminal. */
+export function useColor(io: CliIo): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  const force = io.env.FORCE_COLOR;
+  if (force !== undefined) return force !== "0" && force !== "false";
+  return io.stdoutIsTty;
+}
+
+export function write(stream: Writable, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}

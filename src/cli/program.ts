@@ -1,0 +1,83 @@
+import { Command, CommanderError, Option } from "commander";
+import { reportFailure } from "./failure.js";
+import type { CliIo } from "./io.js";
+import { VERSION } from "./version.js";
+
+/** Parses argv, runs the command and returns the exit code; prints nothing itself but errors. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("lambda-tune")
+    .description(
+      "Find the memory size and timeout at which an AWS Lambda function is cheapest to run, and show why.",
+    )
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+
+  program
+    .command("run")
+    .description("sweep a function across memory sizes and recommend memory and timeout")
+    .argument(
+      "<function>",
+      "a local handler (path/to/file.export) or, with --target replay, a name for the recording",
+    )
+    .addOption(
+      new Option("--target <target>", "where to run: local (default for a handler path) or replay"),
+    )
+    .option("--memory <sizes>", "sizes in MB: a list (128,256,512) or a range (128-3008:64)")
+    .option("-n, --invocations <N>", "invocations per size (default 10)")
+    .option("--payload <json>", "event passed to every invocation (JSON, default {})")
+    .option("--payload-file <file>", "read the event from a file")
+    .option("--concurrency <N>", "invocations in flight at once (default 1)")
+    .option("--strategy <name>", "cost (default), speed or balanced")
+    .option(
+      "--balanced-tolerance <percent>",
+      "balanced: cost tolerance over the cheapest (default 10%)",
+    )
+    .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
+    .option("--region <region>", "AWS region for pricing (default us-east-1)")
+    .option("--architecture <arch>", "x86_64 or arm64, for pricing (default: the function's)")
+    .option("--price-per-gb-second <usd>", "override the price per GB-second")
+    .option("--price-per-request <usd>", "override the price per request")
+    .option("--replay-file <file>", "replay: recorded REPORT lines (text or JSON) to draw from")
+    .option("--seed <N>", "seed for anything random (default 1)")
+    .option("--timeout <seconds>", "local: the function timeout, 1..900 (default 30)")
+    .option("--cold", "local: give every invocation a new sandbox (all cold starts)")
+    .option(
+      "--no-bill-init",
+      "local: do not bill the INIT phase (Lambda's rule before August 2025)",
+    )
+    .option(
+      "--isolation <kind>",
+      "local: auto (default), cgroup-v2, cgroup-v1, user-space-throttle or none",
+    )
+    .option("--json", "print only the result document (JSON) on stdout")
+    .option("--output <format>", "table (default) or json")
+    .option("--out <file>", "also write the result document to this file (atomically)")
+    .option("-q, --quiet", "no progress on stderr")
+    .action(async (fn: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import("./run-command.js");
+      exitCode = await runCommand(fn, options, io);
+    });
+
+  program
+    .command("parse")
+    .description("print the REPORT records in log files (stdin when none) as NDJSON")
+    .argument("[files...]", "log files: Lambda text or JSON log format, any mix")
+    .action(async (files: string[]) => {
+      const { parseCommand } = await import("./parse-command.js");
+      exitCode = await parseCommand(files, io);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError && error.exitCode === 0) return 0;
+    return reportFailure(error, io);
+  }
+}

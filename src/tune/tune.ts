@@ -1,0 +1,104 @@
+import type { ReportRecord } from "../logs/record.js";
+import { totalCost } from "../model/cost.js";
+import { fitDurationCurve, medianPoints } from "../model/fit.js";
+import type { Pricing } from "../model/pricing.js";
+import { recommend } from "../model/recommend.js";
+import { buildTiers } from "../model/stats.js";
+import { type ResultDocument, SCHEMA_VERSION, type Strategy } from "../report/result.js";
+import type { FunctionInfo, Target, TargetKind } from "../targets/target.js";
+import type { FixedPlan, Planner } from "./plan.js";
+import { runSweep, type SweepEvent } from "./sweep.js";
+
+/** What turns measured records into a result document. */
+export interface ResultOptions {
+  targetKind: TargetKind;
+  info: FunctionInfo;
+  /** What the result says was planned (sizes, counts or budget, seed). */
+  planSummary: ResultDocument["plan"];
+  pricing: Pricing;
+  strategy: Strategy;
+  maxP95Ms?: number;
+  balancedTolerance?: number;
+  toolVersion: string;
+  now: () => Date;
+}
+
+export interface TuneOptions extends ResultOptions {
+  target: Target;
+  plan: FixedPlan | Planner;
+  payload: string;
+  concurrency: number;
+  onProgress?: (event: SweepEvent) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * The whole job once the target is chosen: sweep, statistics, fitted curve,
+ * recommendation, result document. Prints nothing, and does not restore the
+ * target: the caller does that in a finally, whatever happens.
+ */
+export async function tune(options: TuneOptions): Promise<ResultDocument> {
+  const sweep = await runSweep({
+    target: options.target,
+    plan: options.plan,
+    payload: options.payload,
+    concurrency: options.concurrency,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return buildResult(options, [...sweep.records.values()].flat(), sweep.notes);
+}
+
+/** The result document for records already measured (also used by benchmarks). */
+export function buildResult(
+  options: ResultOptions,
+  records: readonly ReportRecord[],
+  notes: ReadonlyMap<number, readonly string[]> = new Map(),
+): ResultDocument {
+  const { info, pricing } = options;
+  const measured = buildTiers(records, pricing).map((tier) => ({
+    ...tier,
+    warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
+  }));
+  const { fit } = fitDurationCurve(medianPoints(measured));
+  const outcome = recommend(measured, {
+    strategy: options.strategy,
+    pricing,
+    ...(options.maxP95Ms !== undefined && { maxP95Ms: options.maxP95Ms }),
+    ...(options.balancedTolerance !== undefined && {
+      balancedTolerance: options.balancedTolerance,
+    }),
+    ...(info.currentTimeoutSeconds !== undefined && {
+      currentTimeoutSeconds: info.currentTimeoutSeconds,
+    }),
+  });
+  const warnings = [...info.warnings];
+  if (outcome.recommendation === null) warnings.push(outcome.reason);
+
+  const doc: ResultDocument = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: "lambda-tune", version: options.toolVersion },
+    generatedAt: options.now().toISOString(),
+    function: info.name,
+    target: options.targetKind,
+    architecture: info.architecture,
+    region: info.region,
+    pricing,
+    plan: options.planSummary,
+    tiers: outcome.tiers,
+    model: fit,
+    recommendation: outcome.recommendation,
+    tuningCost: { invocations: records.length, usd: totalCost(records, pricing) },
+    warnings,
+  };
+  if (info.isolation !== undefined) doc.isolation = info.isolation;
+  if (info.currentMemoryMb !== undefined || info.currentTimeoutSeconds !== undefined) {
+    doc.current = {
+      ...(info.currentMemoryMb !== undefined && { memoryMb: info.currentMemoryMb }),
+      ...(info.currentTimeoutSeconds !== undefined && {
+        timeoutSeconds: info.currentTimeoutSeconds,
+      }),
+    };
+  }
+  return doc;
+}
