@@ -61,6 +61,13 @@ export function readOwnCgroupFiles(): { procSelfCgroup: string; mountInfo: strin
   };
 }
 
+// Each backend of this process gets its own parent, so disposing one leaves the others' groups.
+let backendsCreated = 0;
+function parentGroupName(pid: number): string {
+  backendsCreated += 1;
+  return backendsCreated === 1 ? `lambda-tune-${pid}` : `lambda-tune-${pid}-${backendsCreated}`;
+}
+
 function makeParent(dir: string): void {
   try {
     mkdirSync(dir);
@@ -87,7 +94,7 @@ function probeCgroupV2(options: LimitBackendOptions): Probe {
       unavailable: `cgroup v2: cpu and memory are not enabled in ${own}/cgroup.subtree_control, so no delegated subtree exists`,
     };
   }
-  const parent = `${own}/lambda-tune-${options.pid}`;
+  const parent = `${own}/${parentGroupName(options.pid)}`;
   try {
     makeParent(parent);
   } catch (error) {
@@ -115,10 +122,8 @@ function probeCgroupV1(options: LimitBackendOptions): Probe {
   if (readCgroupFile(cpu, "cpu.cfs_quota_us") === undefined) {
     return { unavailable: `cgroup v1: the kernel has no CFS bandwidth control (${cpu})` };
   }
-  const parents = {
-    cpu: `${cpu}/lambda-tune-${options.pid}`,
-    memory: `${memory}/lambda-tune-${options.pid}`,
-  };
+  const name = parentGroupName(options.pid);
+  const parents = { cpu: `${cpu}/${name}`, memory: `${memory}/${name}` };
   try {
     makeParent(parents.cpu);
   } catch (error) {
