@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { LimitGroup } from "../../src/emulator/limits/types.js";
 import { Sandbox } from "../../src/emulator/sandbox.js";
@@ -43,10 +44,16 @@ export function fixturePool(fixture: string, options: FixturePoolOptions = {}) {
   return { pool, started };
 }
 
+/** Whether a process exists and is not a zombie (an orphan waiting for init to reap it). */
 export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
   } catch {
     return false;
   }
