@@ -261,7 +261,9 @@ function scanFields(line: string, p: number): ReportRecord | string {
       p = end;
       continue;
     }
-    const start = skipSpace(line, scanEnd);
+    // Only spaces: a tab right after the colon means the value is missing.
+    let start = scanEnd;
+    while (line.charCodeAt(start) === SPACE) start++;
     const end = field === ERROR_TYPE ? valueEnd(line, start) : tokenEnd(line, start);
     const value = line.slice(start, end);
     p = end;
