@@ -77,7 +77,10 @@ export function buildTier(
     errorTypes[key] = (errorTypes[key] ?? 0) + 1;
   }
   const maxMemoryUsedMb = max(records.map((record) => record.maxMemoryUsedMB));
-  const costPerInvocationUsd = mean(records.map((record) => costPerInvocation(record, pricing)));
+  // Steady state: a sweep's cold-start share says nothing about production's, so the
+  // cost and billed duration that decide are the warm invocations' (cold starts shown apart).
+  const steady = warm.length > 0 ? warm : records;
+  const costPerInvocationUsd = mean(steady.map((record) => costPerInvocation(record, pricing)));
   const tier: Tier = {
     memoryMb,
     invocations: records.length,
@@ -87,9 +90,8 @@ export function buildTier(
     timeouts: records.filter((record) => record.status === "timeout").length,
     outOfMemory: records.filter(isOutOfMemory).length,
     errorTypes,
-    durationMs: summarize((warm.length > 0 ? warm : records).map((record) => record.durationMs)),
-    // All invocations, cold ones included, like the cost.
-    billedDurationMs: summarize(records.map((record) => record.billedDurationMs)),
+    durationMs: summarize(steady.map((record) => record.durationMs)),
+    billedDurationMs: summarize(steady.map((record) => record.billedDurationMs)),
     initDurationMs:
       cold.length > 0 ? summarize(cold.map((record) => record.initDurationMs ?? 0)) : null,
     maxMemoryUsedMb,

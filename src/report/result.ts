@@ -32,10 +32,14 @@ export interface Tier {
   errorTypes: Record<string, number>;
   /** Warm invocations when there are any, else all. */
   durationMs: Distribution;
+  /** Warm invocations when there are any, else all (like durationMs). */
   billedDurationMs: Distribution;
   initDurationMs: Distribution | null;
   maxMemoryUsedMb: number;
-  /** Mean over all invocations at this size, request fee included. */
+  /**
+   * Mean cost of a warm invocation (all invocations when none was warm), request
+   * fee included: the steady state, since a sweep's cold-start share is not production's.
+   */
   costPerInvocationUsd: number;
   costPerMillionUsd: number;
   /** Why this size cannot be recommended, when it cannot (errors, constraint). */
