@@ -1,0 +1,232 @@
+// The adaptive planner against the fixed grid and two anchors (AWS Lambda
+// Power Tuning, Parrotfish) on replayed real measurements: the pacslab-2020
+// functions and the CFS staircase. Deterministic: seeds 1..SEEDS per function.
+// Regret = true cost at the recommended size / true cheapest cost - 1, where
+// the truth is the mean cost over every record of a size (1 ms billing,
+// x86_64 us-east-1, request fee included).
+import type { ReportRecord } from "../src/logs/record.js";
+import { totalCost } from "../src/model/cost.js";
+import { resolvePricing } from "../src/model/pricing.js";
+import { recommend } from "../src/model/recommend.js";
+import { buildTiers } from "../src/model/stats.js";
+import { createReplayTarget, type ReplayTarget } from "../src/targets/replay/replay-target.js";
+import { createAdaptivePlanner } from "../src/tune/adaptive-planner.js";
+import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../src/tune/memory-spec.js";
+import type { FixedPlan, Planner } from "../src/tune/plan.js";
+import { nearestSize } from "../src/tune/probe-sizes.js";
+import { runSweep } from "../src/tune/sweep.js";
+import {
+  parrotfishPick,
+  parrotfishSizes,
+  powerTuningPick,
+  powerTuningSizes,
+} from "./planner-anchors.js";
+import {
+  type BenchFunction,
+  pacslabFunctions,
+  staircaseFunction,
+  type Truth,
+  truthOf,
+} from "./planner-data.js";
+
+const SEEDS = Number(process.env.PLANNER_BENCH_SEEDS ?? 40);
+const BUDGETS = [15, 20, 35];
+const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });
+
+interface Run {
+  memoryMb: number;
+  invocations: number;
+  explorationUsd: number;
+  timeout?: { seconds: number; heldOut: number; above: number; withinBound: boolean };
+}
+
+interface Method {
+  name: string;
+  run(fn: BenchFunction, truth: Truth, seed: number): Promise<Run>;
+}
+
+function replay(fn: BenchFunction, seed: number): ReplayTarget {
+  return createReplayTarget({ records: fn.records, name: fn.name, seed });
+}
+
+async function sweep(target: ReplayTarget, plan: FixedPlan | Planner) {
+  const result = await runSweep({ target, plan, payload: "{}", concurrency: 1 });
+  const records = [...result.records.values()].flat();
+  return { result, records, explorationUsd: totalCost(records, pricing) };
+}
+
+/** Share of the records not drawn at the recommended size that run longer than the timeout. */
+function timeoutCheck(
+  fn: BenchFunction,
+  truth: Truth,
+  drawn: readonly ReportRecord[],
+  memoryMb: number,
+  seconds: number,
+): NonNullable<Run["timeout"]> {
+  const seen = new Set(drawn.map((r) => r.requestId));
+  const heldOut = fn.records.filter((r) => r.memorySizeMB === memoryMb && !seen.has(r.requestId));
+  const above = heldOut.filter((r) => r.durationMs + (r.initDurationMs ?? 0) > seconds * 1000);
+  const p99 = truth.p99BySize.get(memoryMb) ?? 0;
+  // Whole seconds, at least 1 s (LAMBDA-FACTS.md): the bound rounds up the same way.
+  const bound = Math.max(1, Math.ceil((3 * (p99 + truth.maxInitMs)) / 1000));
+  return { seconds, heldOut: heldOut.length, above: above.length, withinBound: seconds <= bound };
+}
+
+async function recommendFrom(
+  fn: BenchFunction,
+  truth: Truth,
+  target: ReplayTarget,
+  plan: FixedPlan | Planner,
+): Promise<Run> {
+  const { result, records, explorationUsd } = await sweep(target, plan);
+  const outcome = recommend(buildTiers(records, pricing), { strategy: "cost", pricing });
+  if (outcome.recommendation === null) throw new Error(`${fn.name}: no recommendation`);
+  const { memoryMb, timeoutSeconds } = outcome.recommendation;
+  return {
+    memoryMb,
+    invocations: result.invocations,
+    explorationUsd,
+    timeout: timeoutCheck(fn, truth, records, memoryMb, timeoutSeconds),
+  };
+}
+
+function capacityOf(target: ReplayTarget): Map<number, number> {
+  return new Map(target.availableSizes().map((m) => [m, target.capacity(m)] as const));
+}
+
+const lambdaTune = (budget: number): Method => ({
+  name: `lambda-tune --budget ${budget}`,
+  run(fn, truth, seed) {
+    const target = replay(fn, seed);
+    const planner = createAdaptivePlanner({
+      budget,
+      sizes: target.availableSizes(),
+      pricing,
+      capacity: capacityOf(target),
+    });
+    return recommendFrom(fn, truth, target, planner);
+  },
+});
+
+const fixedGrid: Method = {
+  name: `fixed grid ${DEFAULT_SIZES.length}x${DEFAULT_INVOCATIONS}`,
+  run(fn, truth, seed) {
+    const target = replay(fn, seed);
+    const sizes = [...new Set(DEFAULT_SIZES.map((m) => nearestSize(target.availableSizes(), m)))];
+    return recommendFrom(fn, truth, target, { sizes, invocationsPerSize: DEFAULT_INVOCATIONS });
+  },
+};
+
+const powerTuning = (calls: number): Method => ({
+  name: `power-tuning x${calls}`,
+  async run(fn, _truth, seed) {
+    const target = replay(fn, seed);
+    const sizes = powerTuningSizes(target.availableSizes());
+    const { result, explorationUsd } = await sweep(target, { sizes, invocationsPerSize: calls });
+    const memoryMb = powerTuningPick(result.records, pricing);
+    return { memoryMb, invocations: result.invocations, explorationUsd };
+  },
+});
+
+const parrotfish: Method = {
+  name: "parrotfish 4x5",
+  async run(fn, _truth, seed) {
+    const target = replay(fn, seed);
+    const sizes = parrotfishSizes(target.availableSizes());
+    const { result, explorationUsd } = await sweep(target, { sizes, invocationsPerSize: 5 });
+    const memoryMb = parrotfishPick(result.records, target.availableSizes(), pricing);
+    return { memoryMb, invocations: result.invocations, explorationUsd };
+  },
+};
+
+interface Scored {
+  regrets: number[];
+  runs: Run[];
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const position = (sorted.length - 1) * q;
+  const low = Math.floor(position);
+  const high = Math.ceil(position);
+  return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
+}
+
+const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
+
+function row(label: string, method: string, scored: Scored): string[] {
+  const { regrets, runs } = scored;
+  const within = regrets.filter((r) => r <= 0.05).length / regrets.length;
+  const calls = runs.reduce((s, r) => s + r.invocations, 0) / runs.length;
+  const usd = runs.reduce((s, r) => s + r.explorationUsd, 0) / runs.length;
+  const timed = runs.flatMap((r) => (r.timeout === undefined ? [] : [r.timeout]));
+  let timeout = "n/a";
+  if (timed.length > 0) {
+    const heldOut = timed.reduce((s, t) => s + t.heldOut, 0);
+    const above = timed.reduce((s, t) => s + t.above, 0);
+    const bounded = timed.filter((t) => t.withinBound).length / timed.length;
+    timeout = `${pct(above / Math.max(heldOut, 1), 2)} / ${pct(bounded, 0)}`;
+  }
+  return [
+    label,
+    method,
+    pct(quantile(regrets, 0.5)),
+    pct(quantile(regrets, 0.95)),
+    pct(within, 0),
+    calls.toFixed(1),
+    `$${usd.toExponential(2)}`,
+    timeout,
+  ];
+}
+
+function print(rows: string[][]): void {
+  const header = [
+    "function",
+    "method",
+    "median regret",
+    "p95 regret",
+    "within 5%",
+    "calls",
+    "exploration",
+    "timeout: held-out over / within 3x p99",
+  ];
+  const all = [header, ...rows];
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
+  for (const r of all) console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+}
+
+export async function run(): Promise<void> {
+  const functions = [...(await pacslabFunctions()), await staircaseFunction()];
+  const methods = [
+    ...BUDGETS.map(lambdaTune),
+    fixedGrid,
+    powerTuning(5),
+    powerTuning(10),
+    parrotfish,
+  ];
+  const pooled = new Map<string, Scored>();
+  const rows: string[][] = [];
+  for (const fn of functions) {
+    const truth = truthOf(fn, pricing);
+    for (const method of methods) {
+      const scored: Scored = { regrets: [], runs: [] };
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const outcome = await method.run(fn, truth, seed);
+        scored.runs.push(outcome);
+        scored.regrets.push(truth.costBySize.get(outcome.memoryMb)! / truth.cheapestCostUsd - 1);
+      }
+      rows.push(row(fn.name, method.name, scored));
+      const key = `${fn.group}\t${method.name}`;
+      const sum = pooled.get(key) ?? { regrets: [], runs: [] };
+      sum.regrets.push(...scored.regrets);
+      sum.runs.push(...scored.runs);
+      pooled.set(key, sum);
+    }
+  }
+  for (const [key, scored] of pooled) {
+    const [group, method] = key.split("\t") as [string, string];
+    if (group === "pacslab-2020") rows.push(row("pacslab all", method, scored));
+  }
+  console.log(`planner: ${SEEDS} seeded runs per function and method`);
+  print(rows);
+}

@@ -1,0 +1,259 @@
+import type { ReportRecord } from "../logs/record.js";
+import type { Pricing } from "../model/pricing.js";
+import { recommend } from "../model/recommend.js";
+import { buildTiers } from "../model/stats.js";
+import type { Strategy } from "../report/result.js";
+import { type CostParabola, fitCostParabola, parabolaCost } from "./cost-parabola.js";
+import type { Observations, Planner, PlanStep } from "./plan.js";
+import { nearestSize, probeSizes } from "./probe-sizes.js";
+import { estimateSizes, type SizeEstimate, separation } from "./size-estimates.js";
+
+/** Calls at a size before it may be recommended. */
+export const MIN_CALLS_TO_RECOMMEND = 3;
+/** Sizes whose mean costs differ by less than this many standard errors still contend. */
+export const SETTLED_SEPARATION = 2;
+/** Share of the budget kept back from the search for settling the winner. */
+const SETTLE_SHARE = 0.3;
+/** Gaps narrower than this share of the size are not split: the costs differ by noise only. */
+const MIN_GAP_SHARE = 0.03;
+/** Calls per settling step. */
+const SETTLE_CALLS = 2;
+
+export interface AdaptivePlannerOptions {
+  /** Total invocations the sweep may spend. */
+  budget: number;
+  /** Sizes that may be measured (replay: the recorded ones; else the `--memory` range). */
+  sizes: readonly number[];
+  pricing: Pricing;
+  strategy?: Strategy;
+  /** Invocations each size can serve when limited (replay), before the sweep. */
+  capacity?: ReadonlyMap<number, number>;
+}
+
+/** Why the planner stopped, once it has. */
+export type StopReason = "settled" | "budget" | "exhausted";
+
+export interface AdaptivePlanner extends Planner {
+  /** Undefined while the planner still has steps to give. */
+  readonly stopReason: StopReason | undefined;
+}
+
+interface Context {
+  budget: number;
+  sizes: readonly number[];
+  probes: readonly number[];
+  pricing: Pricing;
+  strategy: Strategy;
+  capacity: ReadonlyMap<number, number> | undefined;
+}
+
+type Decision = { step: PlanStep } | { stop: StopReason };
+
+function callsMade(observations: Observations): number {
+  let total = 0;
+  for (const records of observations.values()) total += records.length;
+  return total;
+}
+
+function remainingCapacity(context: Context, observations: Observations, memoryMb: number): number {
+  const capacity = context.capacity?.get(memoryMb);
+  if (context.capacity === undefined) return Number.POSITIVE_INFINITY;
+  return (capacity ?? 0) - (observations.get(memoryMb)?.length ?? 0);
+}
+
+function step(
+  context: Context,
+  observations: Observations,
+  memoryMb: number,
+  wanted: number,
+  left: number,
+): Decision | undefined {
+  const invocations = Math.min(wanted, left, remainingCapacity(context, observations, memoryMb));
+  return invocations > 0 ? { step: { memoryMb, invocations } } : undefined;
+}
+
+/** The unmeasured size to split a gap at, if the gap is still worth splitting. */
+function splitGap(
+  context: Context,
+  measured: ReadonlySet<number>,
+  from: number,
+  to: number,
+  observations: Observations,
+): number | undefined {
+  const low = Math.min(from, to);
+  const high = Math.max(from, to);
+  if (high - low < MIN_GAP_SHARE * high) return undefined;
+  const inside = context.sizes.filter(
+    (size) =>
+      size > low &&
+      size < high &&
+      !measured.has(size) &&
+      remainingCapacity(context, observations, size) > 0,
+  );
+  if (inside.length === 0) return undefined;
+  return nearestSize(inside, (low + high) / 2);
+}
+
+/**
+ * Next size of the bracket search around the cheapest measured size: split
+ * the gap to its measured neighbour on either side (or, at the edge of what
+ * was measured, step out by a factor of two), taking the side the cost
+ * parabola predicts cheaper. A staircase (LAMBDA-FACTS.md, CFS) is handled
+ * the same way: its edges are found by measuring, never by the parabola.
+ */
+function searchSize(
+  context: Context,
+  estimates: readonly SizeEstimate[],
+  best: SizeEstimate,
+  parabola: CostParabola | null,
+  observations: Observations,
+): number | undefined {
+  const measured = new Set(estimates.map((e) => e.memoryMb));
+  const below = estimates.filter((e) => e.memoryMb < best.memoryMb).at(-1);
+  const above = estimates.find((e) => e.memoryMb > best.memoryMb);
+  const smallest = context.sizes[0]!;
+  const largest = context.sizes.at(-1)!;
+  const left = splitGap(
+    context,
+    measured,
+    below?.memoryMb ?? Math.max(smallest, best.memoryMb / 2),
+    best.memoryMb,
+    observations,
+  );
+  const right = splitGap(
+    context,
+    measured,
+    best.memoryMb,
+    above?.memoryMb ?? Math.min(largest, best.memoryMb * 2),
+    observations,
+  );
+  if (left === undefined || right === undefined) return left ?? right;
+  if (parabola !== null) {
+    return parabolaCost(parabola, left) <= parabolaCost(parabola, right) ? left : right;
+  }
+  const leftCost = below?.meanCostUsd ?? Number.POSITIVE_INFINITY;
+  const rightCost = above?.meanCostUsd ?? Number.POSITIVE_INFINITY;
+  return leftCost <= rightCost ? left : right;
+}
+
+function flatten(observations: Observations): ReportRecord[] {
+  return [...observations.values()].flat();
+}
+
+/**
+ * Settling: the size recommend() would pick gets at least
+ * MIN_CALLS_TO_RECOMMEND calls, then calls go to whichever of it and its
+ * closest contender is less certain, until no measured size is within
+ * SETTLED_SEPARATION standard errors of it.
+ */
+function settle(
+  context: Context,
+  observations: Observations,
+  estimates: readonly SizeEstimate[],
+  left: number,
+): Decision {
+  const tiers = buildTiers(flatten(observations), context.pricing);
+  const outcome = recommend(tiers, { strategy: context.strategy, pricing: context.pricing });
+  if (outcome.recommendation === null) return { stop: "exhausted" };
+  const winnerMb = outcome.recommendation.memoryMb;
+  const winner = estimates.find((e) => e.memoryMb === winnerMb)!;
+  if (winner.calls < MIN_CALLS_TO_RECOMMEND) {
+    const more = step(context, observations, winnerMb, MIN_CALLS_TO_RECOMMEND - winner.calls, left);
+    if (more !== undefined) return more;
+  }
+  const contenders = estimates
+    .filter((e) => !e.failed && e !== winner && separation(e, winner) < SETTLED_SEPARATION)
+    .filter((e) => remainingCapacity(context, observations, e.memoryMb) > 0)
+    .sort((a, b) => a.meanCostUsd - b.meanCostUsd || a.memoryMb - b.memoryMb);
+  const challenger = contenders[0];
+  if (challenger === undefined) return { stop: "settled" };
+  const pair = [winner, challenger].sort(
+    (a, b) => b.standardErrorUsd / b.meanCostUsd - a.standardErrorUsd / a.meanCostUsd,
+  );
+  for (const candidate of pair) {
+    const more = step(context, observations, candidate.memoryMb, SETTLE_CALLS, left);
+    if (more !== undefined) return more;
+  }
+  return { stop: "exhausted" };
+}
+
+/** The pure decision: what to measure next given everything measured so far. */
+export function decideNextStep(context: Context, observations: Observations): Decision {
+  const left = context.budget - callsMade(observations);
+  if (left <= 0) return { stop: "budget" };
+  for (const probe of context.probes) {
+    if ((observations.get(probe)?.length ?? 0) > 0) continue;
+    const probeStep = step(context, observations, probe, 1, left);
+    if (probeStep !== undefined) return probeStep;
+  }
+  const { sizes: estimates } = estimateSizes(observations, context.pricing);
+  const clean = estimates.filter((e) => !e.failed);
+  const best = [...clean].sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
+  if (best === undefined) {
+    // Every size measured so far failed: look higher, where out-of-memory failures stop.
+    const measuredMax = Math.max(...estimates.map((e) => e.memoryMb));
+    const higher = context.sizes.filter(
+      (s) => s > measuredMax && remainingCapacity(context, observations, s) > 0,
+    );
+    if (higher.length === 0) return { stop: "exhausted" };
+    return (
+      step(context, observations, nearestSize(higher, measuredMax * 2), 1, left) ?? {
+        stop: "exhausted",
+      }
+    );
+  }
+  if (left > Math.ceil(SETTLE_SHARE * context.budget)) {
+    const next = searchSize(context, estimates, best, fitCostParabola(clean), observations);
+    if (next !== undefined) {
+      const searchStep = step(context, observations, next, 1, left);
+      if (searchStep !== undefined) return searchStep;
+    }
+  }
+  return settle(context, observations, estimates, left);
+}
+
+/**
+ * A planner that spends at most `budget` invocations: one call at each probe
+ * size, a bracket search around the cheapest measured size, then calls that
+ * settle the recommendation; it stops early once settled. Deterministic:
+ * the same observations give the same step.
+ */
+export function createAdaptivePlanner(options: AdaptivePlannerOptions): AdaptivePlanner {
+  if (!Number.isInteger(options.budget) || options.budget < 1) {
+    throw new RangeError(`budget must be a whole number above 0, not ${options.budget}`);
+  }
+  const sizes = [...new Set(options.sizes)].sort((a, b) => a - b);
+  if (sizes.length === 0) throw new RangeError("the adaptive planner needs at least one size");
+  const context: Context = {
+    budget: options.budget,
+    sizes,
+    probes: probeSizes(sizes),
+    pricing: options.pricing,
+    strategy: options.strategy ?? "cost",
+    capacity: options.capacity,
+  };
+  let stopReason: StopReason | undefined;
+  let callsAtLastStep = -1;
+  return {
+    totalSteps: undefined,
+    get stopReason() {
+      return stopReason;
+    },
+    next(observations) {
+      if (stopReason !== undefined) return undefined;
+      const made = callsMade(observations);
+      // The target served nothing for the last step (capacity ran out): nothing more to learn.
+      if (made === callsAtLastStep) {
+        stopReason = "exhausted";
+        return undefined;
+      }
+      const decision = decideNextStep(context, observations);
+      if ("stop" in decision) {
+        stopReason = decision.stop;
+        return undefined;
+      }
+      callsAtLastStep = made;
+      return decision.step;
+    },
+  };
+}
