@@ -76,6 +76,10 @@ export async function runCommand(
       ...(fit !== null && { predict: (memoryMb: number) => predict(fit, memoryMb) }),
     }),
   );
+  if (settings.output === "json" && doc.warnings.length > 0) {
+    // The document carries them too; a person watching a --json run should still see them.
+    await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
+  }
   if (settings.out !== undefined) {
     await writeFileAtomically(io.cwd, settings.out, `${JSON.stringify(doc, null, 2)}\n`);
   }

@@ -1,0 +1,164 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import type { ResultDocument } from "../../src/report/result.js";
+import { assertValidResult } from "../report/validate.js";
+import { runCli } from "./run-cli.js";
+
+const F4 = "fixtures/recordings/pacslab-f4.log"; // S3 download/upload: I/O-bound
+const F5 = "fixtures/recordings/pacslab-f5.log"; // PBKDF2: CPU-bound, single-threaded
+const ALL_SIZES = "128-3008:64";
+
+function replay(file: string, ...args: string[]): string[] {
+  return ["run", "f", "--target", "replay", "--replay-file", file, ...args];
+}
+
+async function runJson(...args: string[]): Promise<ResultDocument> {
+  const run = await runCli(args);
+  assert.equal(run.code, 0, run.stderr);
+  const doc: unknown = JSON.parse(run.stdout);
+  assertValidResult(doc);
+  return doc as ResultDocument;
+}
+
+describe("run --target replay", () => {
+  it("prints only a valid result document with --json, and the same with --output json", async () => {
+    const doc = await runJson(...replay(F5, "--json", "--seed", "7"));
+    assert.equal(doc.target, "replay");
+    assert.deepEqual(
+      doc.tiers.map((t) => t.memoryMb),
+      [128, 256, 512, 1024, 1536],
+    );
+    assert.ok(doc.tiers.every((t) => t.invocations === 10));
+    assert.equal(doc.tuningCost.invocations, 50);
+    const again = await runJson(...replay(F5, "--output", "json", "--seed", "7"));
+    assert.deepEqual({ ...again, generatedAt: "" }, { ...doc, generatedAt: "" });
+  });
+
+  it("recommends the smallest size for an I/O-bound function", async () => {
+    const doc = await runJson(...replay(F4, "--json"));
+    assert.equal(doc.recommendation?.memoryMb, 128);
+    // Over all 46 sizes the cheapest is 128 MB; 192 MB is 4% dearer, within 10 calls' noise
+    // and 1.5x faster, so the tie rule may take it: nothing larger is within 5%.
+    const all = await runJson(...replay(F4, "--json", "--memory", ALL_SIZES));
+    assert.ok((all.recommendation?.memoryMb ?? 0) <= 192, `${all.recommendation?.memoryMb} MB`);
+  });
+
+  it("recommends at most ~1,769 MB, never 3,008, for a single-threaded CPU-bound function", async () => {
+    for (const seed of ["1", "2", "3"]) {
+      const doc = await runJson(...replay(F5, "--json", "--memory", ALL_SIZES, "--seed", seed));
+      const memory = doc.recommendation?.memoryMb;
+      assert.ok(memory !== undefined && memory <= 1792, `seed ${seed}: ${memory} MB`);
+    }
+  });
+
+  it("prints the table, both charts and the recommendation for people", async () => {
+    const run = await runCli(replay(F5));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /replay target/);
+    assert.match(run.stdout, /median duration \(ms\) by memory \(MB\)/);
+    assert.match(run.stdout, /cost per 1M invocations \(USD\) by memory \(MB\)/);
+    assert.match(run.stdout, /Recommended: \d+ MB, timeout \d+ s/);
+    assert.doesNotMatch(run.stdout, /\x1b\[/, "NO_COLOR is respected");
+    assert.equal(run.stderr, "", "no progress when stderr is not a terminal");
+  });
+
+  describe("--out", () => {
+    let dir: string;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), "lambda-tune-out-"));
+    });
+    after(() => rm(dir, { recursive: true, force: true }));
+
+    it("writes the result document to a file as well", async () => {
+      const out = join(dir, "result.json");
+      const run = await runCli(replay(F5, "--out", out));
+      assert.equal(run.code, 0, run.stderr);
+      const doc: unknown = JSON.parse(await readFile(out, "utf8"));
+      assertValidResult(doc);
+    });
+
+    it("fails with exit 2 when the directory does not exist", async () => {
+      const run = await runCli(replay(F5, "--out", join(dir, "missing", "result.json")));
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /cannot write .*result\.json/);
+    });
+  });
+});
+
+describe("run: bad input", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "lambda-tune-bad-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  const usage = async (args: string[], pattern: RegExp) => {
+    const run = await runCli(args);
+    assert.equal(run.code, 2, `exit code, stderr: ${run.stderr}`);
+    assert.match(run.stderr, pattern);
+    assert.equal(run.stdout, "");
+    assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
+    return run;
+  };
+
+  it("a missing replay file", () => usage(replay("no/such/file.log"), /no\/such\/file\.log/));
+
+  it("a file with no REPORT records", async () => {
+    const empty = join(dir, "empty.log");
+    await writeFile(empty, "START RequestId: x Version: $LATEST\nhello\n");
+    await usage(replay(empty), /no REPORT records/);
+  });
+
+  it("malformed REPORT lines among good ones: the good are used, the bad reported", async () => {
+    const mixed = join(dir, "mixed.log");
+    const good = await readFile("fixtures/recordings/pacslab-f5.log", "utf8");
+    const lines = good.split("\n").filter((l) => l.includes("Memory Size: 128 MB"));
+    await writeFile(
+      mixed,
+      [
+        ...lines.slice(0, 20),
+        "REPORT RequestId: broken\tDuration: abc ms",
+        ...lines.slice(20),
+      ].join("\n"),
+    );
+    const run = await runCli(replay(mixed, "--memory", "128", "--json"));
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stderr, /mixed\.log.*line 21|line 21.*mixed\.log/);
+    assertValidResult(JSON.parse(run.stdout));
+  });
+
+  it("a payload that is not JSON", () => usage(replay(F5, "--payload", "{nope"), /not JSON/));
+
+  it("memory sizes outside 128..10240", () =>
+    usage(replay(F5, "--memory", "64,128"), /64.*128.*10,?240|128.*10,?240/));
+  it("memory sizes that are not integers", () => usage(replay(F5, "--memory", "128.5"), /128\.5/));
+  it("an empty memory list", () => usage(replay(F5, "--memory", ""), /memory/));
+  it("a range with a zero step", () => usage(replay(F5, "--memory", "128-512:0"), /step/));
+  it("a range with a negative step", () => usage(replay(F5, "--memory", "128-512:-64"), /step/));
+  it("sizes the recording lacks name the sizes it has", () =>
+    usage(replay(F5, "--memory", "100000"), /10,?240/).then(() =>
+      usage(replay(F5, "--memory", "200"), /128-3008 MB in steps of 64/),
+    ));
+  it("-n that is not a positive integer", async () => {
+    await usage(replay(F5, "-n", "0"), /--invocations/);
+    await usage(replay(F5, "-n", "ten"), /--invocations/);
+  });
+  it("an unknown strategy lists the known ones", () =>
+    usage(replay(F5, "--strategy", "cheap"), /cost, speed, balanced/));
+  it("an unknown architecture lists the known ones", () =>
+    usage(replay(F5, "--architecture", "sparc"), /x86_64.*arm64/));
+  it("an unknown region lists the known ones", () =>
+    usage(replay(F5, "--region", "mars-1"), /us-east-1/));
+
+  it("--max-p95 that no size meets exits 3 naming the closest size", async () => {
+    const run = await runCli(replay(F5, "--max-p95", "5"));
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stderr, /1536 MB/);
+  });
+
+  it("a function that is neither a handler file nor a recording", () =>
+    usage(["run", "my-function"], /not a local handler/));
+});
