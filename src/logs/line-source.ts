@@ -1,6 +1,6 @@
+import { isAscii } from "node:buffer";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { StringDecoder } from "node:string_decoder";
 import { UsageError } from "../errors.js";
 
 /** Lines split from one chunk of input; line numbers count from 1. */
@@ -21,6 +21,13 @@ export interface LineSourceOptions {
 export const LOG_READ_CHUNK_BYTES = 1 << 20;
 const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 const CR = 13;
+const NEWLINE = 10;
+
+// Newline bytes never occur inside a multi-byte UTF-8 sequence, so text up to
+// a newline decodes on its own; ASCII decodes as latin1, ~3x faster than utf8.
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
 
 /**
  * Splits a stream into lines, one batch per chunk read, holding only the
@@ -32,25 +39,36 @@ export async function* readLineBatches(
   options: LineSourceOptions = {},
 ): AsyncGenerator<LineBatch> {
   const maxLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
+  /** Bytes of a line not yet ended, cut to about maxLength. */
+  let partial: Buffer | undefined;
   let lineNumber = 1;
 
   const cut = (line: string): string => {
     const end = Math.min(line.length, maxLength);
     return end > 0 && line.charCodeAt(end - 1) === CR ? line.slice(0, end - 1) : line.slice(0, end);
   };
+  const keep = (bytes: Buffer): Buffer => {
+    const joined = partial === undefined ? bytes : Buffer.concat([partial, bytes]);
+    // A copy, so the partial line does not hold the whole chunk in memory.
+    return Buffer.from(joined.subarray(0, 4 * maxLength + 4));
+  };
 
   for await (const chunk of input) {
-    const text: string = typeof chunk === "string" ? chunk : decoder.write(chunk as Buffer);
-    let newline = text.indexOf("\n");
-    if (newline < 0) {
-      if (carry.length <= maxLength) carry += text.slice(0, maxLength + 1 - carry.length);
+    const bytes: Buffer = typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer);
+    const first = bytes.indexOf(NEWLINE);
+    if (first < 0) {
+      partial = keep(bytes);
       continue;
     }
-    const lines: string[] = [cut(carry + text.slice(0, newline))];
-    let start = newline + 1;
-    newline = text.indexOf("\n", start);
+    const head = bytes.subarray(0, first);
+    const lines: string[] = [
+      cut(decode(partial === undefined ? head : Buffer.concat([partial, head]))),
+    ];
+    partial = undefined;
+    const last = bytes.lastIndexOf(NEWLINE);
+    const text = decode(bytes.subarray(first + 1, last + 1));
+    let start = 0;
+    let newline = text.indexOf("\n");
     while (newline >= 0) {
       let end = newline;
       if (end - start > maxLength) end = start + maxLength;
@@ -59,15 +77,11 @@ export async function* readLineBatches(
       start = newline + 1;
       newline = text.indexOf("\n", start);
     }
-    carry =
-      text.length - start > maxLength + 1
-        ? text.slice(start, start + maxLength + 1)
-        : text.slice(start);
+    if (last + 1 < bytes.length) partial = keep(bytes.subarray(last + 1));
     yield { lines, firstLineNumber: lineNumber };
     lineNumber += lines.length;
   }
-  carry += decoder.end();
-  if (carry.length > 0) yield { lines: [cut(carry)], firstLineNumber: lineNumber };
+  if (partial !== undefined) yield { lines: [cut(decode(partial))], firstLineNumber: lineNumber };
 }
 
 /** One line at a time, for callers that do not need the batch speed. */
