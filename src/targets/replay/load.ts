@@ -1,57 +1,44 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { UsageError } from "../../errors.js";
+import { openLogFile } from "../../logs/line-source.js";
+import { type MalformedLine, readRecordBatches } from "../../logs/read-records.js";
 import type { ReportRecord } from "../../logs/record.js";
 
 export interface Recording {
   /** The file's name, for messages and the result document. */
   name: string;
   records: ReportRecord[];
+  /** About REPORT lines that could not be read and were skipped. */
+  warnings: string[];
 }
 
-function openError(path: string, error: unknown): unknown {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const hint = "give --replay-file the path of a log with Lambda REPORT lines";
-  if (code === "ENOENT") return new UsageError(`no such file: ${path}`, { hint, cause: error });
-  if (code === "EISDIR") return new UsageError(`${path} is a directory`, { hint, cause: error });
-  if (code === "EACCES") {
-    return new UsageError(`no permission to read ${path}`, { hint, cause: error });
-  }
-  return error;
-}
+const HINT = "give --replay-file a Lambda log with REPORT lines (text or JSON log format)";
 
-// TEMPORARY until src/logs/read-records.ts lands: text REPORT lines only.
-function readReportLines(text: string): ReportRecord[] {
-  const records: ReportRecord[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (!line.startsWith("REPORT RequestId:")) continue;
-    const field = (name: string) =>
-      new RegExp(`${name}: ([^\\t]+?)(?: ms| MB)?\\s*(?:\\t|$)`).exec(line)?.[1];
-    records.push({
-      requestId: field("RequestId") ?? "",
-      durationMs: Number(field("Duration")),
-      billedDurationMs: Number(field("Billed Duration")),
-      memorySizeMB: Number(field("Memory Size")),
-      maxMemoryUsedMB: Number(field("Max Memory Used")),
-      status: "success",
-    });
-  }
-  return records;
+function describeMalformed(name: string, malformed: readonly MalformedLine[]): string[] {
+  const first = malformed[0];
+  if (first === undefined) return [];
+  const lines = malformed.length === 1 ? "1 REPORT line" : `${malformed.length} REPORT lines`;
+  return [
+    `skipped ${lines} of ${name} that could not be read (line ${first.line}: ${first.reason})`,
+  ];
 }
 
 /** Reads a recording of REPORT records (text or JSON log format) for the replay target. */
 export async function loadRecording(path: string): Promise<Recording> {
-  let text: string;
+  let input: Awaited<ReturnType<typeof openLogFile>>;
   try {
-    text = await readFile(path, "utf8");
+    input = await openLogFile(path);
   } catch (error) {
-    throw openError(path, error);
+    if (!(error instanceof UsageError)) throw error;
+    throw new UsageError(error.message, { hint: HINT, cause: error });
   }
-  const records = readReportLines(text);
+  const name = basename(path);
+  const records: ReportRecord[] = [];
+  const malformed: MalformedLine[] = [];
+  const batches = readRecordBatches(input, name, { onMalformed: (m) => void malformed.push(m) });
+  for await (const batch of batches) records.push(...batch);
   if (records.length === 0) {
-    throw new UsageError(`${path} has no REPORT records`, {
-      hint: "give --replay-file a Lambda log with REPORT lines, e.g. from `aws logs tail` or a JSON-format log group",
-    });
+    throw new UsageError(`${path} has no REPORT records`, { hint: HINT });
   }
-  return { name: basename(path), records };
+  return { name, records, warnings: describeMalformed(name, malformed) };
 }
