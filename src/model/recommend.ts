@@ -13,6 +13,13 @@ import { recommendTimeout } from "./timeout.js";
 /** `balanced` accepts sizes up to this much dearer than the cheapest. */
 export const DEFAULT_BALANCED_TOLERANCE = 0.1;
 
+/**
+ * Under `cost`, a size tied within noise wins only if it is at most this much
+ * dearer by its point estimate: a heavy tail (I/O-bound functions) can make the
+ * noise band so wide that "tied" would otherwise admit a size 25% dearer.
+ */
+export const MAX_TIE_PREMIUM = 0.05;
+
 /** Fewer invocations than this at the chosen size earn a warning. */
 const FEW_SAMPLES = 10;
 
@@ -83,8 +90,10 @@ const byMedian = (t: Tier) => t.durationMs.median;
 function pickCost(eligible: readonly Tier[], { pricing }: Context): Pick {
   const cheapest = best(eligible, byCost, byMedian);
   const se = (t: Tier) => costStandardError(t, pricing);
-  const tied = eligible.filter((t) =>
-    withinNoise(t.costPerInvocationUsd, se(t), cheapest.costPerInvocationUsd, se(cheapest)),
+  const tied = eligible.filter(
+    (t) =>
+      dearer(t, cheapest) <= MAX_TIE_PREMIUM &&
+      withinNoise(t.costPerInvocationUsd, se(t), cheapest.costPerInvocationUsd, se(cheapest)),
   );
   const winner = best(tied, byMedian, byCost);
   const price = `${usd(winner.costPerMillionUsd)} per million invocations`;

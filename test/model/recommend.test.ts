@@ -57,6 +57,12 @@ describe("recommend, strategy cost", () => {
     assert.match(r.reason, /1\.9x faster/);
   });
 
+  it("keeps the cheaper size when a wide noise band would tie a size over 5% dearer", () => {
+    // 256x40 = 10240 vs 512x22 = 11264: 10% dearer; the spread alone would call it a tie.
+    const all = [...records(256, around(40, 30)), ...records(512, around(22, 15))];
+    assert.equal(recommended(all).memoryMb, 256);
+  });
+
   it("keeps the cheaper size when the same difference is beyond the noise", () => {
     const all = [...records(256, around(40, 1)), ...records(512, around(21, 1))];
     assert.equal(recommended(all).memoryMb, 256);
