@@ -87,13 +87,26 @@ function best(tiers: readonly Tier[], ...keys: ((t: Tier) => number)[]): Tier {
 const byCost = (t: Tier) => t.costPerInvocationUsd;
 const byMedian = (t: Tier) => t.durationMs.median;
 
+/**
+ * A tie on cost goes to the faster size only when it is faster by more than
+ * noise: on a CFS step (LAMBDA-FACTS.md) every size runs equally fast, and a
+ * median lower by chance would hand the tie to a dearer size.
+ */
+function fasterBeyondNoise(t: Tier, than: Tier): boolean {
+  const a = t.durationMs.median;
+  const b = than.durationMs.median;
+  return a < b && !withinNoise(a, medianStandardError(t), b, medianStandardError(than));
+}
+
 function pickCost(eligible: readonly Tier[], { pricing }: Context): Pick {
   const cheapest = best(eligible, byCost, byMedian);
   const se = (t: Tier) => costStandardError(t, pricing);
   const tied = eligible.filter(
     (t) =>
-      dearer(t, cheapest) <= MAX_TIE_PREMIUM &&
-      withinNoise(t.costPerInvocationUsd, se(t), cheapest.costPerInvocationUsd, se(cheapest)),
+      t === cheapest ||
+      (dearer(t, cheapest) <= MAX_TIE_PREMIUM &&
+        withinNoise(t.costPerInvocationUsd, se(t), cheapest.costPerInvocationUsd, se(cheapest)) &&
+        fasterBeyondNoise(t, cheapest)),
   );
   const winner = best(tied, byMedian, byCost);
   const price = `${usd(winner.costPerMillionUsd)} per million invocations`;

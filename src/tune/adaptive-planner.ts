@@ -72,34 +72,46 @@ function step(
   return invocations > 0 ? { step: { memoryMb, invocations } } : undefined;
 }
 
-/** The unmeasured size to split a gap at, if the gap is still worth splitting. */
-function splitGap(
+/**
+ * Optimism per unit of ln(memory) of an unmeasured gap: how much cheaper than
+ * its ends a gap that wide may hide. A CFS step (LAMBDA-FACTS.md) hides ~15%
+ * inside a doubling; a smooth curve far less.
+ */
+const GAP_OPTIMISM = 0.05;
+
+interface Gap {
+  low: number;
+  high: number;
+  /** Relative to the cheapest measured cost; lower is more promising. */
+  score: number;
+}
+
+function splitAt(
   context: Context,
-  measured: ReadonlySet<number>,
-  from: number,
-  to: number,
   observations: Observations,
+  measured: ReadonlySet<number>,
+  gap: Gap,
 ): number | undefined {
-  const low = Math.min(from, to);
-  const high = Math.max(from, to);
-  if (high - low < MIN_GAP_SHARE * high) return undefined;
+  if (gap.high - gap.low < MIN_GAP_SHARE * gap.high) return undefined;
   const inside = context.sizes.filter(
     (size) =>
-      size > low &&
-      size < high &&
+      size > gap.low &&
+      size < gap.high &&
       !measured.has(size) &&
       remainingCapacity(context, observations, size) > 0,
   );
   if (inside.length === 0) return undefined;
-  return nearestSize(inside, (low + high) / 2);
+  return nearestSize(inside, (gap.low + gap.high) / 2);
 }
 
 /**
- * Next size of the bracket search around the cheapest measured size: split
- * the gap to its measured neighbour on either side (or, at the edge of what
- * was measured, step out by a factor of two), taking the side the cost
- * parabola predicts cheaper. A staircase (LAMBDA-FACTS.md, CFS) is handled
- * the same way: its edges are found by measuring, never by the parabola.
+ * Next size of the search: the middle of the most promising gap between
+ * measured sizes, where promise is the cheaper end's cost less an allowance
+ * for the gap's width (in the spirit of DIRECT), or the size where the cost
+ * parabola predicts the minimum when that beats every gap. Beyond the
+ * measured range only when its edge is the cheapest, by a factor of two.
+ * Steps in the duration (CFS, LAMBDA-FACTS.md) are found by measuring: a
+ * smooth curve does not see them, so it only proposes.
  */
 function searchSize(
   context: Context,
@@ -109,31 +121,46 @@ function searchSize(
   observations: Observations,
 ): number | undefined {
   const measured = new Set(estimates.map((e) => e.memoryMb));
-  const below = estimates.filter((e) => e.memoryMb < best.memoryMb).at(-1);
-  const above = estimates.find((e) => e.memoryMb > best.memoryMb);
+  const clean = estimates.filter((e) => !e.failed);
+  const relative = (cost: number) => cost / best.meanCostUsd - 1;
+  const gaps: Gap[] = [];
+  const gap = (low: number, high: number, endCost: number) =>
+    gaps.push({ low, high, score: relative(endCost) - GAP_OPTIMISM * Math.log(high / low) });
+  clean.forEach((e, i) => {
+    const next = clean[i + 1];
+    if (next !== undefined)
+      gap(e.memoryMb, next.memoryMb, Math.min(e.meanCostUsd, next.meanCostUsd));
+  });
   const smallest = context.sizes[0]!;
   const largest = context.sizes.at(-1)!;
-  const left = splitGap(
-    context,
-    measured,
-    below?.memoryMb ?? Math.max(smallest, best.memoryMb / 2),
-    best.memoryMb,
-    observations,
-  );
-  const right = splitGap(
-    context,
-    measured,
-    best.memoryMb,
-    above?.memoryMb ?? Math.min(largest, best.memoryMb * 2),
-    observations,
-  );
-  if (left === undefined || right === undefined) return left ?? right;
-  if (parabola !== null) {
-    return parabolaCost(parabola, left) <= parabolaCost(parabola, right) ? left : right;
+  if (best === clean[0] && best.memoryMb > smallest) {
+    gap(Math.max(smallest, best.memoryMb / 2), best.memoryMb, best.meanCostUsd);
   }
-  const leftCost = below?.meanCostUsd ?? Number.POSITIVE_INFINITY;
-  const rightCost = above?.meanCostUsd ?? Number.POSITIVE_INFINITY;
-  return leftCost <= rightCost ? left : right;
+  if (best === clean.at(-1) && best.memoryMb < largest) {
+    gap(best.memoryMb, Math.min(largest, best.memoryMb * 2), best.meanCostUsd);
+  }
+  const candidates: { memoryMb: number; score: number }[] = [];
+  for (const g of gaps) {
+    const memoryMb = splitAt(context, observations, measured, g);
+    if (memoryMb !== undefined) candidates.push({ memoryMb, score: g.score });
+  }
+  if (parabola !== null) {
+    const open = context.sizes.filter(
+      (size) =>
+        !measured.has(size) &&
+        size >= clean[0]!.memoryMb &&
+        size <= clean.at(-1)!.memoryMb &&
+        remainingCapacity(context, observations, size) > 0,
+    );
+    if (open.length > 0) {
+      const predicted = open.reduce((a, b) =>
+        parabolaCost(parabola, a) <= parabolaCost(parabola, b) ? a : b,
+      );
+      candidates.push({ memoryMb: predicted, score: relative(parabolaCost(parabola, predicted)) });
+    }
+  }
+  candidates.sort((a, b) => a.score - b.score || a.memoryMb - b.memoryMb);
+  return candidates[0]?.memoryMb;
 }
 
 function flatten(observations: Observations): ReportRecord[] {
@@ -203,6 +230,11 @@ export function decideNextStep(context: Context, observations: Observations): De
     );
   }
   if (left > Math.ceil(SETTLE_SHARE * context.budget)) {
+    // One call is a poor incumbent: a lucky draw would steer the whole search.
+    if (best.calls < 2) {
+      const confirm = step(context, observations, best.memoryMb, 1, left);
+      if (confirm !== undefined) return confirm;
+    }
     const next = searchSize(context, estimates, best, fitCostParabola(clean), observations);
     if (next !== undefined) {
       const searchStep = step(context, observations, next, 1, left);
