@@ -67,10 +67,9 @@ export function isolationWarnings(
 ): string[] {
   const warnings: string[] = [];
   if (isolation.kind === "none") {
-    const why = isolation.fallbackReason === undefined ? "" : ` (${isolation.fallbackReason})`;
-    warnings.push(
-      `CPU and memory limits are not enforced${why}: durations will not fall with memory as on Lambda.`,
-    );
+    const why =
+      isolation.fallbackReason ?? "durations will not fall with memory as they do on Lambda";
+    warnings.push(`CPU and memory limits are not enforced: ${why}.`);
   } else if (isolation.fallbackReason !== undefined) {
     warnings.push(`Limits use ${isolation.kind}: ${isolation.fallbackReason}.`);
   }
