@@ -159,8 +159,10 @@ function searchSize(
       candidates.push({ memoryMb: predicted, score: relative(parabolaCost(parabola, predicted)) });
     }
   }
-  candidates.sort((a, b) => a.score - b.score || a.memoryMb - b.memoryMb);
-  return candidates[0]?.memoryMb;
+  // Only where the optimistic cost beats the cheapest measured: the rest of the budget settles.
+  const promising = candidates.filter((c) => c.score < 0);
+  promising.sort((a, b) => a.score - b.score || a.memoryMb - b.memoryMb);
+  return promising[0]?.memoryMb;
 }
 
 function flatten(observations: Observations): ReportRecord[] {
