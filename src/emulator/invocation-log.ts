@@ -20,6 +20,8 @@ function ensureNewline(text: string): string {
 
 export interface InvocationLogParts {
   requestId: string;
+  /** The function version that ran (START's `Version:`); `$LATEST` when absent. */
+  version?: string;
   /** Present on a cold start: what the runtime wrote while initialising. */
   init?: { output: string; failure?: { durationMs: number; status: string; errorType: string } };
   /** What the runtime wrote during the invocation. */
@@ -43,7 +45,7 @@ export function formatInvocationLog(parts: InvocationLogParts): string {
       log += `INIT_REPORT Init Duration: ${failure.durationMs.toFixed(2)} ms\tPhase: init\tStatus: ${failure.status}\tError Type: ${failure.errorType}\n`;
     }
   }
-  log += `START RequestId: ${parts.requestId} Version: $LATEST\n`;
+  log += `START RequestId: ${parts.requestId} Version: ${parts.version ?? "$LATEST"}\n`;
   log += ensureNewline(parts.output);
   for (const line of parts.platformLines) log += `${line}\n`;
   log += `END RequestId: ${parts.requestId}\n`;

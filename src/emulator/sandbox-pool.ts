@@ -14,9 +14,11 @@ export interface SandboxPoolConfig {
   billInit: boolean;
   timeoutSeconds: number;
   invokedFunctionArn: string;
+  /** The version these sandboxes run (START's `Version:`); `$LATEST` when absent. */
+  functionVersion?: string;
   newSandbox: () => Promise<Sandbox>;
-  /** Receives each invocation's whole log (START..REPORT). */
-  onLog?: (log: string) => void;
+  /** Receives each invocation's whole log (START..REPORT) and the sandbox's log stream. */
+  onLog?: (log: string, logStreamName: string) => void;
 }
 
 function twoDecimals(ms: number): number {
@@ -129,6 +131,7 @@ export class SandboxPool {
         });
         const failure = { durationMs, status, errorType: init.errorType };
         const invocation = this.finish(
+          sandbox,
           {
             requestId,
             init: { output: initOutput, failure },
@@ -165,7 +168,7 @@ export class SandboxPool {
     const init = initOutput === undefined ? undefined : { output: initOutput };
     const parts: InvocationLogParts = { requestId, output, platformLines, record };
     if (init !== undefined) parts.init = init;
-    const invocation = this.finish(parts, response, functionError);
+    const invocation = this.finish(sandbox, parts, response, functionError);
     return { invocation, keep: result.kind === "response" || result.kind === "error" };
   }
 
@@ -228,9 +231,15 @@ export class SandboxPool {
     return record;
   }
 
-  private finish(parts: InvocationLogParts, response: string, functionError?: string): Invocation {
+  private finish(
+    sandbox: Sandbox,
+    parts: InvocationLogParts,
+    response: string,
+    functionError?: string,
+  ): Invocation {
+    if (this.config.functionVersion !== undefined) parts.version = this.config.functionVersion;
     const log = formatInvocationLog(parts);
-    this.config.onLog?.(log);
+    this.config.onLog?.(log, sandbox.config.logStreamName);
     const invocation: Invocation = { record: parts.record, response, logTail: lastBytes(log) };
     if (functionError !== undefined) invocation.functionError = functionError;
     return invocation;

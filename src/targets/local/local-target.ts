@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
-import { limitsForMemory } from "../../emulator/limits/cpu-for-memory.js";
+import { createFunctionPool } from "../../emulator/function-pool.js";
 import type { LimitBackend } from "../../emulator/limits/types.js";
-import { Sandbox } from "../../emulator/sandbox.js";
-import { SandboxPool } from "../../emulator/sandbox-pool.js";
+import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
 import type { Architecture, FunctionInfo, PreparedSize, Target } from "../target.js";
 import { defaultFunctionName, type LocalHandler, locateLocalHandler } from "./handler-spec.js";
@@ -50,11 +48,6 @@ function hostArchitecture(): Architecture {
   return process.arch === "arm64" ? "arm64" : "x86_64";
 }
 
-function logStreamName(now: Date): string {
-  const day = now.toISOString().slice(0, 10).replaceAll("-", "/");
-  return `${day}/[$LATEST]${randomBytes(16).toString("hex")}`;
-}
-
 function formatMb(mb: number): string {
   return mb.toLocaleString("en-US");
 }
@@ -98,7 +91,6 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   const pools = new Set<SandboxPool>();
   let validated: Promise<LocalHandler> | undefined;
   let restored = false;
-  let groups = 0;
 
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
     throw new UsageError(`the timeout must be whole seconds from 1 to 900, got ${timeoutSeconds}`, {
@@ -177,38 +169,21 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       }
       if (restored) throw new Error("the local target was already restored");
       const handler = await validateOnce();
-      const limits = limitsForMemory(memoryMb, options.hostCores);
-      const pool: SandboxPool = new SandboxPool({
+      const pool = createFunctionPool({
+        taskRoot: handler.taskRoot,
+        handler: handler.handler,
+        functionName,
+        functionVersion: "$LATEST",
         memoryMb,
-        concurrency: Math.max(1, options.concurrency ?? 1),
+        timeoutSeconds,
+        concurrency: options.concurrency ?? 1,
         cold: options.cold ?? false,
         billInit: options.billInit ?? true,
-        timeoutSeconds,
-        invokedFunctionArn: `arn:aws:lambda:${region}:000000000000:function:${functionName}`,
+        region,
+        env,
+        isolation: options.isolation,
+        hostCores: options.hostCores,
         ...(options.onLog === undefined ? {} : { onLog: options.onLog }),
-        newSandbox: async () => {
-          const group = await options.isolation.createGroup(
-            `${functionName}-${memoryMb}-${++groups}`,
-            limits,
-          );
-          try {
-            return await Sandbox.start({
-              handler: handler.handler,
-              taskRoot: handler.taskRoot,
-              memoryMb,
-              functionName,
-              functionVersion: "$LATEST",
-              region,
-              logGroupName: `/aws/lambda/${functionName}`,
-              logStreamName: logStreamName(new Date()),
-              env,
-              limitGroup: group,
-            });
-          } catch (error) {
-            await group.dispose();
-            throw error;
-          }
-        },
       });
       pools.add(pool);
       return {
