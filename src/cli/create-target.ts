@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import { UsageError } from "../errors.js";
 import type { ResultDocument } from "../report/result.js";
@@ -66,6 +67,8 @@ export async function createTarget(settings: RunSettings, io: CliIo): Promise<Pr
     return { target, ...fixedPlan(settings) };
   }
 
+  // The safety net: sandboxes die with the tool even if a dispose path is skipped.
+  installCleanupHandlers();
   const hostCores = availableParallelism();
   const isolation = await selectLimitBackend({
     prefer: settings.isolation,
