@@ -2,35 +2,15 @@ import { availableParallelism } from "node:os";
 import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import { UsageError } from "../errors.js";
-import type { ResultDocument } from "../report/result.js";
 import { createLocalTarget, isLocalHandlerSpec } from "../targets/local/index.js";
 import { loadRecording } from "../targets/replay/load.js";
 import { createReplayTarget } from "../targets/replay/replay-target.js";
 import type { Target } from "../targets/target.js";
-import type { FixedPlan, Planner } from "../tune/plan.js";
 import type { CliIo } from "./io.js";
 import type { RunSettings } from "./run-options.js";
 
 /** The local target's function timeout when neither the user nor the function sets one. */
 const DEFAULT_LOCAL_TIMEOUT_SECONDS = 30;
-
-export interface PreparedRun {
-  target: Target;
-  plan: FixedPlan | Planner;
-  planSummary: ResultDocument["plan"];
-}
-
-function fixedPlan(settings: RunSettings): Pick<PreparedRun, "plan" | "planSummary"> {
-  return {
-    plan: { sizes: settings.sizes, invocationsPerSize: settings.invocations },
-    planSummary: {
-      sizes: settings.sizes,
-      invocationsPerSize: settings.invocations,
-      budget: null,
-      seed: settings.seed,
-    },
-  };
-}
 
 function chooseTarget(settings: RunSettings, io: CliIo): "local" | "replay" {
   if (settings.target !== undefined) return settings.target === "aws" ? "local" : settings.target;
@@ -45,7 +25,7 @@ function chooseTarget(settings: RunSettings, io: CliIo): "local" | "replay" {
 }
 
 /** Builds the target the user asked for, with limits checked before anything runs. */
-export async function createTarget(settings: RunSettings, io: CliIo): Promise<PreparedRun> {
+export async function createTarget(settings: RunSettings, io: CliIo): Promise<Target> {
   const kind = chooseTarget(settings, io);
   if (kind === "replay") {
     if (settings.replayFile === undefined) {
@@ -54,7 +34,7 @@ export async function createTarget(settings: RunSettings, io: CliIo): Promise<Pr
       });
     }
     const recording = await loadRecording(settings.replayFile);
-    const target = createReplayTarget({
+    return createReplayTarget({
       records: recording.records,
       name: settings.functionArg,
       seed: settings.seed,
@@ -64,7 +44,6 @@ export async function createTarget(settings: RunSettings, io: CliIo): Promise<Pr
         ? { architecture: settings.architecture }
         : {}),
     });
-    return { target, ...fixedPlan(settings) };
   }
 
   // The safety net: sandboxes die with the tool even if a dispose path is skipped.
@@ -78,7 +57,7 @@ export async function createTarget(settings: RunSettings, io: CliIo): Promise<Pr
     platform: process.platform,
   });
   try {
-    const target = createLocalTarget({
+    return createLocalTarget({
       handler: settings.functionArg,
       cwd: io.cwd,
       timeoutSeconds: settings.timeoutSeconds ?? DEFAULT_LOCAL_TIMEOUT_SECONDS,
@@ -90,7 +69,6 @@ export async function createTarget(settings: RunSettings, io: CliIo): Promise<Pr
       plannedSizes: settings.sizes,
       ...(settings.region !== undefined && { region: settings.region }),
     });
-    return { target, ...fixedPlan(settings) };
   } catch (error) {
     await isolation.dispose();
     throw error;

@@ -29,7 +29,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       new Option("--target <target>", "where to run: local (default for a handler path) or replay"),
     )
     .option("--memory <sizes>", "sizes in MB: a list (128,256,512) or a range (128-3008:64)")
-    .option("-n, --invocations <N>", "invocations per size (default 10)")
+    .option("-n, --invocations <N>", "invocations per size: a fixed grid (default 10)")
+    .option(
+      "--budget <N>",
+      "total invocations for the adaptive planner, which chooses sizes and calls (default 20 when neither --memory nor -n is given)",
+    )
     .option("--payload <json>", "event passed to every invocation (JSON, default {})")
     .option("--payload-file <file>", "read the event from a file")
     .option("--concurrency <N>", "invocations in flight at once (default 1)")

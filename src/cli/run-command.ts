@@ -3,6 +3,7 @@ import { predict } from "../model/fit.js";
 import { renderResult } from "../report/renderers.js";
 import type { ResultDocument } from "../report/result.js";
 import { tune } from "../tune/tune.js";
+import { choosePlan } from "./choose-plan.js";
 import { createTarget } from "./create-target.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
@@ -17,7 +18,7 @@ export async function runCommand(
   io: CliIo,
 ): Promise<number> {
   const settings = await parseRunOptions(functionArg, raw, io.cwd);
-  const { target, plan, planSummary } = await createTarget(settings, io);
+  const target = await createTarget(settings, io);
   const abort = new AbortController();
   let interrupted: "SIGINT" | "SIGTERM" | undefined;
   const onSignal = (signal: "SIGINT" | "SIGTERM") => {
@@ -35,8 +36,10 @@ export async function runCommand(
 
   let doc: ResultDocument;
   try {
-    const info = await target.describe();
-    const pricing = pricingFor(settings, info);
+    const described = await target.describe();
+    const pricing = pricingFor(settings, described);
+    const { plan, planSummary, notes } = choosePlan(settings, target, pricing);
+    const info = { ...described, warnings: [...described.warnings, ...notes] };
     doc = await tune({
       target,
       info,

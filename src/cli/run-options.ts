@@ -23,9 +23,16 @@ export interface RunSettings {
   functionArg: string;
   target: TargetKind | undefined;
   sizes: number[];
-  /** Whether --memory was given (the adaptive planner only chooses sizes when it was not a list). */
-  sizesGiven: boolean;
+  /**
+   * `--memory` as the user gave it: absent, a plain list of sizes, or with a
+   * range (which bounds the adaptive planner instead of listing a grid).
+   */
+  memory: "default" | "list" | "range";
+  /** Invocations per size for a fixed grid (`-n`, default 10). */
   invocations: number;
+  invocationsGiven: boolean;
+  /** `--budget`: total invocations for the adaptive planner. */
+  budget: number | undefined;
   payload: string;
   concurrency: number;
   strategy: Strategy;
@@ -146,11 +153,14 @@ export async function parseRunOptions(
   const tolerance = text(raw, "balancedTolerance");
   const seed = text(raw, "seed");
   const concurrency = text(raw, "concurrency");
+  const budget = text(raw, "budget");
   return {
     functionArg,
     target: targetText === undefined ? undefined : oneOf("--target", targetText, TARGETS),
     sizes,
-    sizesGiven: memory !== undefined,
+    memory: memory === undefined ? "default" : /\d-|:/.test(memory) ? "range" : "list",
+    invocationsGiven: invocationsText !== undefined,
+    budget: budget === undefined ? undefined : parsePositiveInt("--budget", budget),
     invocations:
       invocationsText === undefined
         ? DEFAULT_INVOCATIONS

@@ -1,4 +1,5 @@
 import type { ReportRecord } from "../logs/record.js";
+import { withBootstrapConfidence } from "../model/confidence.js";
 import { totalCost } from "../model/cost.js";
 import { fitDurationCurve, medianPoints } from "../model/fit.js";
 import type { Pricing } from "../model/pricing.js";
@@ -7,7 +8,10 @@ import { buildTiers } from "../model/stats.js";
 import { type ResultDocument, SCHEMA_VERSION, type Strategy } from "../report/result.js";
 import type { FunctionInfo, Target, TargetKind } from "../targets/target.js";
 import type { FixedPlan, Planner } from "./plan.js";
+import { createRandom, deriveSeed } from "./random.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
+
+const CONFIDENCE_SEED_SALT = 1;
 
 /** What turns measured records into a result document. */
 export interface ResultOptions {
@@ -46,7 +50,11 @@ export async function tune(options: TuneOptions): Promise<ResultDocument> {
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  return buildResult(options, [...sweep.records.values()].flat(), sweep.notes);
+  const planSummary = { ...options.planSummary };
+  // An adaptive plan's sizes are what the planner chose to measure.
+  if (planSummary.budget !== null)
+    planSummary.sizes = [...sweep.records.keys()].sort((a, b) => a - b);
+  return buildResult({ ...options, planSummary }, [...sweep.records.values()].flat(), sweep.notes);
 }
 
 /** The result document for records already measured (also used by benchmarks). */
@@ -74,6 +82,11 @@ export function buildResult(
   });
   const warnings = [...info.warnings];
   if (outcome.recommendation === null) warnings.push(outcome.reason);
+  // Seeded, so the same run gives the same interval.
+  const random = createRandom(deriveSeed(options.planSummary.seed, CONFIDENCE_SEED_SALT));
+  const recommendation =
+    outcome.recommendation &&
+    withBootstrapConfidence(outcome.recommendation, records, pricing, random);
 
   const doc: ResultDocument = {
     schemaVersion: SCHEMA_VERSION,
@@ -87,7 +100,7 @@ export function buildResult(
     plan: options.planSummary,
     tiers: outcome.tiers,
     model: fit,
-    recommendation: outcome.recommendation,
+    recommendation,
     tuningCost: { invocations: records.length, usd: totalCost(records, pricing) },
     warnings,
   };

@@ -25,7 +25,7 @@ async function runJson(...args: string[]): Promise<ResultDocument> {
 
 describe("run --target replay", () => {
   it("prints only a valid result document with --json, and the same with --output json", async () => {
-    const doc = await runJson(...replay(F5, "--json", "--seed", "7"));
+    const doc = await runJson(...replay(F5, "--json", "--seed", "7", "-n", "10"));
     assert.equal(doc.target, "replay");
     assert.deepEqual(
       doc.tiers.map((t) => t.memoryMb),
@@ -33,12 +33,21 @@ describe("run --target replay", () => {
     );
     assert.ok(doc.tiers.every((t) => t.invocations === 10));
     assert.equal(doc.tuningCost.invocations, 50);
-    const again = await runJson(...replay(F5, "--output", "json", "--seed", "7"));
+    const again = await runJson(...replay(F5, "--output", "json", "--seed", "7", "-n", "10"));
     assert.deepEqual({ ...again, generatedAt: "" }, { ...doc, generatedAt: "" });
   });
 
+  it("plans adaptively under a budget of 20 by default, and measures what it recommends", async () => {
+    const doc = await runJson(...replay(F5, "--json"));
+    assert.equal(doc.plan.budget, 20);
+    assert.ok(doc.tuningCost.invocations <= 20);
+    const measured = doc.tiers.map((t) => t.memoryMb);
+    assert.deepEqual(doc.plan.sizes, measured);
+    assert.ok(doc.recommendation && measured.includes(doc.recommendation.memoryMb));
+  });
+
   it("recommends the smallest size for an I/O-bound function", async () => {
-    const doc = await runJson(...replay(F4, "--json"));
+    const doc = await runJson(...replay(F4, "--json", "-n", "10"));
     assert.equal(doc.recommendation?.memoryMb, 128);
     // Over all 46 sizes the cheapest is 128 MB; 192 MB is 4% dearer, within 10 calls' noise
     // and 1.5x faster, so the tie rule may take it: nothing larger is within 5%.
@@ -95,13 +104,12 @@ describe("run: bad input", () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
-  const usage = async (args: string[], pattern: RegExp) => {
+  const usage = async (args: string[], pattern: RegExp): Promise<void> => {
     const run = await runCli(args);
     assert.equal(run.code, 2, `exit code, stderr: ${run.stderr}`);
     assert.match(run.stderr, pattern);
     assert.equal(run.stdout, "");
     assert.doesNotMatch(run.stderr, /\n\s+at /, "no stack trace");
-    return run;
   };
 
   it("a missing replay file", () => usage(replay("no/such/file.log"), /no\/such\/file\.log/));
@@ -154,9 +162,30 @@ describe("run: bad input", () => {
     usage(replay(F5, "--region", "mars-1"), /us-east-1/));
 
   it("--max-p95 that no size meets exits 3 naming the closest size", async () => {
-    const run = await runCli(replay(F5, "--max-p95", "5"));
+    const run = await runCli(replay(F5, "--max-p95", "5", "-n", "10"));
     assert.equal(run.code, 3, run.stderr);
     assert.match(run.stderr, /1536 MB/);
+  });
+
+  it("--budget below one probe round names the minimum", () =>
+    usage(replay(F5, "--budget", "3"), /--budget 3 is below the 5 invocations/));
+
+  it("--budget together with -n is refused, saying which to drop", () =>
+    usage(replay(F5, "--budget", "20", "-n", "5"), /cannot be used together[\s\S]*drop -n/));
+
+  it("a budget larger than the recording holds uses what exists, and says so", async () => {
+    const small = join(dir, "small.log");
+    const lines = (await readFile(F5, "utf8")).split("\n");
+    const kept = [128, 256, 512, 1024, 1792].flatMap((size) =>
+      lines.filter((l) => l.includes(`Memory Size: ${size} MB`)).slice(0, 3),
+    );
+    await writeFile(small, `${kept.join("\n")}\n`);
+    const run = await runCli(replay(small, "--budget", "40", "--json"));
+    assert.equal(run.code, 0, run.stderr);
+    const doc = JSON.parse(run.stdout) as ResultDocument;
+    assert.equal(doc.plan.budget, 15);
+    assert.ok(doc.tuningCost.invocations <= 15);
+    assert.match(run.stderr, /--budget 40 is more than the recording holds/);
   });
 
   it("a function that is neither a handler file nor a recording", () =>
