@@ -1,9 +1,12 @@
 import { UsageError } from "../errors.js";
 import type { ReportRecord } from "../logs/record.js";
-import type { Invocation, Target } from "../targets/target.js";
+import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
 import { formatSizes } from "./memory-spec.js";
 import { createFixedGridPlanner, type FixedPlan, isPlanner, type Planner } from "./plan.js";
+
+/** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */
+const MAX_OPEN_SIZES = 4;
 
 export type SweepEvent =
   | { type: "size-start"; memoryMb: number; index: number; total: number | undefined }
@@ -59,45 +62,64 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const notes = new Map<number, string[]>();
   let invocations = 0;
 
-  for (let index = 0; ; index++) {
-    signal?.throwIfAborted();
-    const step = planner.next(records);
-    if (step === undefined) break;
-    const { memoryMb } = step;
-    onProgress?.({ type: "size-start", memoryMb, index, total: planner.totalSteps });
+  // Sizes stay prepared between steps, so a planner that comes back to a size
+  // finds its sandboxes warm (local) or its version published (aws), as Lambda
+  // keeps a version's environments warm; the least recently used beyond a few are released.
+  const open = new Map<number, PreparedSize>();
+  const release = async (memoryMb: number) => {
+    const prepared = open.get(memoryMb);
+    open.delete(memoryMb);
+    await prepared?.release();
+  };
+  try {
+    for (let index = 0; ; index++) {
+      signal?.throwIfAborted();
+      const step = planner.next(records);
+      if (step === undefined) break;
+      const { memoryMb } = step;
+      onProgress?.({ type: "size-start", memoryMb, index, total: planner.totalSteps });
 
-    const prepared = await target.prepare(memoryMb);
-    const capacity = target.capacity(memoryMb);
-    const planned = Math.min(step.invocations, capacity ?? step.invocations);
-    if (planned < step.invocations) {
-      const note = `${target.kind}: only ${capacity} records left at ${memoryMb} MB; used ${planned} of ${step.invocations}`;
-      notes.set(memoryMb, [...(notes.get(memoryMb) ?? []), note]);
-    }
+      let prepared = open.get(memoryMb);
+      if (prepared === undefined) {
+        for (const stale of [...open.keys()].slice(
+          0,
+          Math.max(0, open.size + 1 - MAX_OPEN_SIZES),
+        )) {
+          await release(stale);
+        }
+        prepared = await target.prepare(memoryMb);
+      }
+      open.delete(memoryMb);
+      open.set(memoryMb, prepared);
+      const capacity = target.capacity(memoryMb);
+      const planned = Math.min(step.invocations, capacity ?? step.invocations);
+      if (planned < step.invocations) {
+        const note = `${target.kind}: only ${capacity} records left at ${memoryMb} MB; used ${planned} of ${step.invocations}`;
+        notes.set(memoryMb, [...(notes.get(memoryMb) ?? []), note]);
+      }
 
-    let done = 0;
-    let results: Invocation[];
-    try {
-      results = await runBounded(
+      let done = 0;
+      const invoke = prepared.invoke.bind(prepared);
+      const results = await runBounded(
         planned,
         concurrency,
         async () => {
-          const invocation = await prepared.invoke(payload);
+          const invocation = await invoke(payload);
           done++;
           onProgress?.({ type: "invocation", memoryMb, done, planned });
           return invocation;
         },
         signal,
       );
-    } catch (error) {
-      // The first error says more than a failure to clean up after it.
-      await prepared.release().catch(() => {});
-      throw error;
+      records.set(memoryMb, [...(records.get(memoryMb) ?? []), ...results.map((r) => r.record)]);
+      invocations += planned;
+      onProgress?.({ type: "size-done", memoryMb });
     }
-    await prepared.release();
-
-    records.set(memoryMb, [...(records.get(memoryMb) ?? []), ...results.map((r) => r.record)]);
-    invocations += planned;
-    onProgress?.({ type: "size-done", memoryMb });
+  } catch (error) {
+    // The first error says more than a failure to clean up after it.
+    await Promise.allSettled([...open.keys()].map(release));
+    throw error;
   }
+  for (const memoryMb of [...open.keys()]) await release(memoryMb);
   return { records, invocations, notes };
 }

@@ -113,18 +113,20 @@ describe("runSweep with the replay target on a real recording", () => {
     assert.deepEqual(events.at(-1), { type: "size-done", memoryMb: 3008 });
   });
 
-  it("keeps at most `concurrency` invocations in flight and one size open at a time", async () => {
+  it("keeps at most `concurrency` invocations in flight and at most 4 sizes open", async () => {
     for (const concurrency of [1, 3, 8]) {
       const target = new WatchedTarget(replay());
       await runSweep({
         target,
-        plan: { sizes: [256, 512], invocationsPerSize: 17 },
+        plan: { sizes: [256, 512, 640, 768, 896, 1024], invocationsPerSize: 17 },
         payload: "{}",
         concurrency,
       });
       assert.equal(target.maxInFlight, concurrency, `concurrency ${concurrency}`);
-      assert.equal(target.maxOpenSizes, 1);
-      assert.deepEqual(target.inFlightAtRelease, [0, 0], "released only when idle");
+      assert.equal(target.maxOpenSizes, 4);
+      assert.equal(target.openSizes, 0, "every size released by the end");
+      assert.deepEqual(target.inFlightAtRelease, [0, 0, 0, 0, 0, 0], "released only when idle");
+      assert.deepEqual(target.released.slice(0, 2), [256, 512], "least recently used first");
     }
   });
 
@@ -222,6 +224,11 @@ describe("runSweep with the replay target on a real recording", () => {
       onProgress: (event) => events.push(event),
     });
     assert.deepEqual(seen, [0, 6, 12]);
+    assert.deepEqual(
+      target.prepared,
+      [256],
+      "a revisit reuses the prepared size (warm, published)",
+    );
     const at256 = result.records.get(256) ?? [];
     assert.equal(at256.length, 12);
     assert.equal(new Set(at256.map((r) => r.requestId)).size, 12, "no record twice");
