@@ -1,0 +1,277 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { UsageError } from "../../errors.js";
+import type { LimitBackend } from "../limits/types.js";
+import {
+  ApiError,
+  resourceConflict,
+  sendJsonRpcError,
+  sendLambdaError,
+  serviceError,
+  tooManyRequests,
+} from "./api-error.js";
+import { emulatedFunction, type FunctionDefinition } from "./emulated-function.js";
+import { FaultInjector, type FaultKind, type FaultPlan, parseFaultSpec } from "./faults.js";
+import { functionArn, parseFunctionReference } from "./function-reference.js";
+import { FunctionStore } from "./function-store.js";
+import { parseJsonObject, readBody, sendJson } from "./http-io.js";
+import { invokeFunction, MAX_INVOKE_PAYLOAD_BYTES } from "./invoke-operation.js";
+import { LAMBDA_OPERATIONS, type LambdaApiContext } from "./lambda-operations.js";
+import { matchLambdaRoute } from "./lambda-routes.js";
+import { LogStore } from "./log-store.js";
+import { answerLogsOperation } from "./logs-api.js";
+import { VersionPools } from "./version-pools.js";
+
+export interface LambdaApiOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  functions: readonly FunctionDefinition[];
+  /** How long an update stays InProgress before it is Successful (default 200 ms). */
+  updateDelayMs?: number;
+  /** How limits are enforced; the API owns it from here and disposes it in close(). */
+  isolation: LimitBackend;
+  hostCores: number;
+  /** Where relative handler paths start. */
+  cwd: string;
+  region?: string;
+  /** Sandboxes one function version may run at once (default 4); more calls wait. */
+  concurrency?: number;
+  faults?: FaultPlan;
+  /** Epoch milliseconds; LastModified, log timestamps and update completion follow it. */
+  clock?: () => number;
+  /** Alias routing draws (default Math.random). */
+  random?: () => number;
+  /** Events kept per log group (default 10,000); older ones are dropped. */
+  maxLogEventsPerGroup?: number;
+}
+
+export interface LambdaApi {
+  url: string;
+  port: number;
+  faults: FaultInjector;
+  /** Stops listening, ends every sandbox, waits for background invocations, disposes the isolation. */
+  close(): Promise<void>;
+}
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const LOGS_TARGET = "Logs_20140328.";
+
+function lambdaFault(kind: Exclude<FaultKind, "drop">, arn: string): ApiError {
+  if (kind === "429") return tooManyRequests();
+  if (kind === "409") return resourceConflict(`An update is in progress for resource: ${arn}`);
+  return serviceError();
+}
+
+function logsFault(kind: Exclude<FaultKind, "drop">): ApiError {
+  if (kind === "429") return new ApiError(400, "ThrottlingException", "Rate exceeded");
+  if (kind === "409") {
+    return new ApiError(
+      400,
+      "OperationAbortedException",
+      "Multiple requests to modify the same resource were in conflict.",
+    );
+  }
+  return new ApiError(
+    500,
+    "ServiceUnavailableException",
+    "The emulator was asked to fail this call.",
+  );
+}
+
+/**
+ * Lambda's REST-JSON API and CloudWatch Logs' JSON 1.1 API for local
+ * handlers, on 127.0.0.1 only, with test hooks under `/_emulator/`.
+ */
+export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaApi> {
+  const now = options.clock ?? Date.now;
+  const region = options.region ?? "us-east-1";
+  const store = new FunctionStore(region, now, options.updateDelayMs ?? 200);
+  try {
+    for (const definition of options.functions) {
+      if (store.has(definition.name)) {
+        throw new UsageError(`function ${definition.name} is defined twice`, {
+          hint: "Give every function its own name.",
+        });
+      }
+      store.add(emulatedFunction(definition, options.cwd, now()));
+    }
+  } catch (error) {
+    await options.isolation.dispose();
+    throw error;
+  }
+  const logs = new LogStore(now, options.maxLogEventsPerGroup);
+  const pools = new VersionPools({
+    isolation: options.isolation,
+    hostCores: options.hostCores,
+    region,
+    concurrency: options.concurrency ?? 4,
+    billInit: true,
+    onLog: (name, log, stream) => logs.appendLog(`/aws/lambda/${name}`, stream, log),
+  });
+  const faults = new FaultInjector(options.faults);
+  const ctx: LambdaApiContext = { store, pools, region, random: options.random ?? Math.random };
+  const background = new Set<Promise<unknown>>();
+  const track = (work: Promise<unknown>) => {
+    const settled = work.catch(() => {}).finally(() => background.delete(settled));
+    background.add(settled);
+  };
+
+  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    if (path === "/_emulator/calls" && req.method === "GET") {
+      return sendJson(res, 200, { calls: faults.allCalls() });
+    }
+    if (path === "/_emulator/faults" && req.method === "DELETE") {
+      faults.clear();
+      return sendJson(res, 204, undefined);
+    }
+    if (path === "/_emulator/faults" && req.method === "POST") {
+      const body = await readBody(req, MAX_REQUEST_BYTES);
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString("utf8"));
+      } catch {
+        return sendJson(res, 400, {
+          message: "the body must be JSON: a fault or a list of faults",
+        });
+      }
+      const specs = (Array.isArray(parsed) ? parsed : [parsed]).map(parseFaultSpec);
+      const problem = specs.find((spec) => typeof spec === "string");
+      if (problem !== undefined) return sendJson(res, 400, { message: problem });
+      for (const spec of specs) if (typeof spec !== "string") faults.inject(spec);
+      return sendJson(res, 200, { queued: specs.length });
+    }
+    return sendJson(res, 404, { message: `no emulator control endpoint ${req.method} ${path}` });
+  }
+
+  async function logsCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: string,
+  ): Promise<void> {
+    const operation = target.slice(LOGS_TARGET.length);
+    try {
+      const body = parseJsonObject(await readBody(req, MAX_REQUEST_BYTES));
+      const fault = faults.take(operation);
+      if (fault === "drop") return void req.socket.destroy();
+      if (fault !== undefined) throw logsFault(fault);
+      sendJson(
+        res,
+        200,
+        answerLogsOperation(operation, body, logs, region),
+        "application/x-amz-json-1.1",
+      );
+    } catch (error) {
+      sendJsonRpcError(
+        res,
+        error instanceof ApiError
+          ? error
+          : new ApiError(500, "ServiceUnavailableException", String(error)),
+      );
+    }
+  }
+
+  async function lambdaCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const route = matchLambdaRoute(req.method ?? "GET", url.pathname);
+    try {
+      if (route === undefined) {
+        throw new ApiError(
+          404,
+          "UnknownOperationException",
+          `Unknown operation ${req.method} ${url.pathname}`,
+        );
+      }
+      const isInvoke = route.operation === "Invoke";
+      const body = await readBody(req, isInvoke ? MAX_INVOKE_PAYLOAD_BYTES : MAX_REQUEST_BYTES);
+      const qualifier = url.searchParams.get("Qualifier") ?? undefined;
+      const reference =
+        route.functionName === undefined
+          ? undefined
+          : parseFunctionReference(route.functionName, qualifier);
+      const fault = faults.take(route.operation);
+      if (fault === "drop") return void req.socket.destroy();
+      if (fault !== undefined)
+        throw lambdaFault(fault, functionArn(region, reference?.name ?? "unknown"));
+      if (reference !== undefined && reference.account !== "000000000000") {
+        throw new ApiError(
+          404,
+          "ResourceNotFoundException",
+          `Function not found: ${route.functionName}`,
+        );
+      }
+      if (isInvoke && reference !== undefined) {
+        const answer = await invokeFunction(ctx, reference, req.headers, body, track);
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
+        return;
+      }
+      const operation = LAMBDA_OPERATIONS[route.operation];
+      if (operation === undefined)
+        throw new ApiError(404, "UnknownOperationException", route.operation);
+      const input = parseJsonObject(body);
+      const answer = operation(ctx, {
+        reference,
+        aliasName: route.aliasName,
+        query: url.searchParams,
+        input,
+      });
+      sendJson(res, answer.status, answer.body);
+    } catch (error) {
+      if (res.headersSent || res.destroyed) return;
+      sendLambdaError(
+        res,
+        error instanceof ApiError ? error : new ApiError(500, "ServiceException", String(error)),
+      );
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const target = req.headers["x-amz-target"];
+    let handled: Promise<void>;
+    if (url.pathname.startsWith("/_emulator/")) handled = control(req, res, url.pathname);
+    else if (
+      req.method === "POST" &&
+      typeof target === "string" &&
+      target.startsWith(LOGS_TARGET)
+    ) {
+      handled = logsCall(req, res, target);
+    } else handled = lambdaCall(req, res, url);
+    handled.catch(() => {
+      if (!res.headersSent) sendJson(res, 500, { message: "internal emulator error" });
+      else res.destroy();
+    });
+  });
+
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      // Loopback only: the emulator runs code on request and must not be reachable from elsewhere.
+      server.listen(options.port ?? 0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await options.isolation.dispose();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    faults,
+    close() {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await pools.close();
+        while (background.size > 0) await Promise.all([...background]);
+        await stopped;
+        await options.isolation.dispose();
+      })();
+      return closing;
+    },
+  };
+}
