@@ -1,0 +1,125 @@
+import { type LambdaTuneError, RunError, UsageError } from "../../errors.js";
+
+/** Every IAM action lambda-tune calls, for messages and the README. */
+export const IAM_ACTIONS: readonly string[] = [
+  "lambda:GetFunctionConfiguration",
+  // waitUntilFunctionUpdatedV2 polls GetFunction.
+  "lambda:GetFunction",
+  "lambda:UpdateFunctionConfiguration",
+  "lambda:PublishVersion",
+  "lambda:InvokeFunction",
+  "lambda:ListVersionsByFunction",
+  "lambda:DeleteFunction (on qualified ARNs only: the versions it published)",
+  "logs:FilterLogEvents",
+  "for --apply-alias: lambda:GetAlias, lambda:CreateAlias, lambda:UpdateAlias",
+];
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNRESET",
+]);
+
+export function errorName(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const name = (error as { name?: unknown }).name;
+  return typeof name === "string" ? name : undefined;
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : undefined;
+}
+
+export function isAbortError(error: unknown): boolean {
+  return errorName(error) === "AbortError";
+}
+
+export function isNetworkError(error: unknown): boolean {
+  const code = errorCode(error);
+  return code !== undefined && NETWORK_CODES.has(code);
+}
+
+/** Where the error happened and what had been done by then, for the message. */
+export interface ErrorContext {
+  /** The IAM action of the call that failed, e.g. `lambda:UpdateFunctionConfiguration`. */
+  action: string;
+  functionName: string;
+  /** The endpoint the SDK talks to (`--endpoint-url`, or Lambda's regional endpoint). */
+  endpoint: string;
+  /** Whether the function had been changed before this call. */
+  changed: boolean;
+}
+
+function afterwards(context: ErrorContext): string {
+  return context.changed
+    ? "lambda-tune restores the function's configuration and deletes the versions it published"
+    : "nothing was changed on the function";
+}
+
+const CREDENTIALS_HINT =
+  "provide AWS credentials the SDK's default chain finds: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN), a profile in ~/.aws/credentials or ~/.aws/config (--profile NAME or AWS_PROFILE), `aws sso login --profile NAME` for SSO, or a role on EC2/ECS";
+
+/**
+ * The user-facing error for an SDK failure the user can fix (credentials,
+ * permissions, endpoint, unknown function), else undefined: the caller
+ * rethrows the original.
+ */
+export function userErrorFor(error: unknown, context: ErrorContext): LambdaTuneError | undefined {
+  const name = errorName(error);
+  if (name === "CredentialsProviderError" || name === "CredentialsError") {
+    return new UsageError("no AWS credentials found", { hint: CREDENTIALS_HINT, cause: error });
+  }
+  if (
+    name === "AccessDeniedException" ||
+    name === "AccessDenied" ||
+    name === "UnrecognizedClientException" ||
+    name === "InvalidSignatureException" ||
+    name === "ExpiredTokenException"
+  ) {
+    const denied = name === "AccessDeniedException" || name === "AccessDenied";
+    const problem = denied
+      ? `not allowed to call ${context.action} on ${context.functionName}`
+      : `AWS refused the credentials (${name}) calling ${context.action}`;
+    return new UsageError(`${problem}; ${afterwards(context)}`, {
+      hint: denied
+        ? `grant ${context.action}; lambda-tune needs ${IAM_ACTIONS.join(", ")}`
+        : CREDENTIALS_HINT,
+      cause: error,
+    });
+  }
+  if (name === "ResourceNotFoundException") {
+    return new UsageError(`function '${context.functionName}' was not found`, {
+      hint: "check the name, the --region and the account (--profile); `aws lambda list-functions` lists them",
+      cause: error,
+    });
+  }
+  if (isNetworkError(error)) {
+    return new UsageError(
+      `cannot reach ${context.endpoint} (${errorCode(error)}); ${afterwards(context)}`,
+      {
+        hint: "check --endpoint-url (is the emulator running? `lambda-tune emulate`), the --region and the network",
+        cause: error,
+      },
+    );
+  }
+  return undefined;
+}
+
+/** Runs an AWS call and turns what the user can fix into a UsageError. */
+export async function userFacing<T>(context: ErrorContext, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw userErrorFor(error, context) ?? error;
+  }
+}
+
+/** A failure the user did not cause and cannot fix by changing the command (exit 1). */
+export function runErrorFor(message: string, error: unknown, hint?: string): RunError {
+  return new RunError(message, { cause: error, ...(hint !== undefined && { hint }) });
+}

@@ -1,0 +1,133 @@
+import {
+  type FunctionConfiguration,
+  GetFunctionConfigurationCommand,
+  type LambdaClient,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from "@aws-sdk/client-lambda";
+import { RunError } from "../../errors.js";
+import { errorName, isAbortError } from "./aws-errors.js";
+
+/** How long to wait for configuration updates; the waiter's delays are in seconds. */
+export interface UpdateWaitOptions {
+  signal?: AbortSignal;
+  /** Give up waiting for LastUpdateStatus Successful after this long (default 300 s). */
+  maxWaitSeconds?: number;
+  /** The waiter's first delay between polls (AWS default 1 s). */
+  minDelaySeconds?: number;
+}
+
+// A conflict is waited out and retried; more than this many in a row means someone else keeps updating.
+const MAX_CONFLICTS = 10;
+
+export async function getConfiguration(
+  lambda: LambdaClient,
+  functionName: string,
+  signal?: AbortSignal,
+): Promise<FunctionConfiguration> {
+  return lambda.send(
+    new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+    signal === undefined ? {} : { abortSignal: signal },
+  );
+}
+
+/**
+ * Waits until the function's LastUpdateStatus is Successful and returns its
+ * configuration; Failed is a RunError with Lambda's reason.
+ */
+export async function waitForUpdate(
+  lambda: LambdaClient,
+  functionName: string,
+  options: UpdateWaitOptions,
+): Promise<FunctionConfiguration> {
+  try {
+    const result = await waitUntilFunctionUpdatedV2(
+      {
+        client: lambda,
+        maxWaitTime: options.maxWaitSeconds ?? 300,
+        minDelay: options.minDelaySeconds ?? 1,
+        maxDelay: Math.max(options.minDelaySeconds ?? 1, 5),
+        ...(options.signal !== undefined && { abortSignal: options.signal }),
+      },
+      { FunctionName: functionName },
+    );
+    const configuration = result.reason?.Configuration;
+    if (configuration !== undefined) return configuration;
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    if (isAbortError(error)) throw error;
+    const configuration = await getConfiguration(lambda, functionName, options.signal);
+    if (configuration.LastUpdateStatus === "Successful") return configuration;
+    throw new RunError(
+      `the update of ${functionName} did not succeed: LastUpdateStatus ${configuration.LastUpdateStatus ?? "unknown"}${configuration.LastUpdateStatusReason ? ` (${configuration.LastUpdateStatusReason})` : ""}`,
+      {
+        hint: "look at the function in the Lambda console; lambda-tune restores what it changed",
+        cause: error,
+      },
+    );
+  }
+  return getConfiguration(lambda, functionName, options.signal);
+}
+
+/** Retries `call` after waiting out an update in progress (409 ResourceConflictException). */
+async function outlastingConflicts<T>(
+  lambda: LambdaClient,
+  functionName: string,
+  options: UpdateWaitOptions,
+  call: () => Promise<T>,
+): Promise<T> {
+  for (let conflicts = 0; ; conflicts++) {
+    try {
+      return await call();
+    } catch (error) {
+      // "An update is in progress for resource": wait for Successful, then retry (LAMBDA-FACTS: Lambda API).
+      if (errorName(error) !== "ResourceConflictException" || conflicts >= MAX_CONFLICTS) {
+        throw error;
+      }
+      await waitForUpdate(lambda, functionName, options);
+    }
+  }
+}
+
+export interface ConfigurationChange {
+  MemorySize?: number;
+  Timeout?: number;
+  Description?: string;
+  /** Only update when the function is still at this revision (PreconditionFailedException otherwise). */
+  RevisionId?: string;
+}
+
+/** UpdateFunctionConfiguration, then wait until it is Successful; returns the configuration after. */
+export async function updateConfiguration(
+  lambda: LambdaClient,
+  functionName: string,
+  change: ConfigurationChange,
+  options: UpdateWaitOptions,
+): Promise<FunctionConfiguration> {
+  await outlastingConflicts(lambda, functionName, options, () =>
+    lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: functionName, ...change }),
+      options.signal === undefined ? {} : { abortSignal: options.signal },
+    ),
+  );
+  return waitForUpdate(lambda, functionName, options);
+}
+
+/** PublishVersion of $LATEST, outlasting updates in progress; returns the version's configuration. */
+export async function publishVersion(
+  lambda: LambdaClient,
+  functionName: string,
+  options: UpdateWaitOptions,
+): Promise<FunctionConfiguration & { Version: string }> {
+  const published = await outlastingConflicts(lambda, functionName, options, () =>
+    lambda.send(
+      new PublishVersionCommand({ FunctionName: functionName }),
+      options.signal === undefined ? {} : { abortSignal: options.signal },
+    ),
+  );
+  if (published.Version === undefined) {
+    throw new RunError(`PublishVersion of ${functionName} returned no version number`);
+  }
+  return { ...published, Version: published.Version };
+}
