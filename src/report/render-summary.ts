@@ -54,7 +54,7 @@ function recommendationLines(
   return lines;
 }
 
-function currentLines(doc: ResultDocument, rec: Recommendation): string[] {
+export function currentLines(doc: ResultDocument, rec: Recommendation): string[] {
   const lines: string[] = [];
   const memoryMb = doc.current?.memoryMb;
   if (memoryMb !== undefined) {
@@ -119,7 +119,7 @@ function noRecommendation(doc: ResultDocument, { color, width }: SummaryOptions)
   return lines;
 }
 
-function modelLine(model: ModelFit | null): string {
+export function modelLine(model: ModelFit | null): string {
   if (model === null) return "duration model: none fitted";
   const parameters = Object.entries(model.parameters)
     .map(([name, value]) => `${name}=${formatSignificant(value)}`)
@@ -141,7 +141,7 @@ export function prettyFormula(formula: string): string {
 }
 
 /** The runner-up's cost difference (USD per invocation) as a percentage and per 1M, with its interval. */
-function confidenceLine(rec: Recommendation): string {
+export function confidenceLine(rec: Recommendation): string {
   const { runnerUpMemoryMb, costDifference, interval, level } = rec.confidence!;
   const relative = costDifference / rec.expectedCostPerInvocationUsd;
   const perMillion = (usd: number) => signedUsd(usd * 1e6);
