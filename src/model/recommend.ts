@@ -15,10 +15,11 @@ export const DEFAULT_BALANCED_TOLERANCE = 0.1;
 
 /**
  * Under `cost`, a size tied within noise wins only if it is at most this much
- * dearer by its point estimate: a heavy tail (I/O-bound functions) can make the
- * noise band so wide that "tied" would otherwise admit a size 25% dearer.
+ * dearer by its point estimate, the best guess of what the user will pay: with
+ * a few calls (or a heavy tail) the noise band spans 5-25%, and a cap that wide
+ * trades the cheapest for a faster size on most flat CPU-bound curves.
  */
-export const MAX_TIE_PREMIUM = 0.05;
+export const MAX_TIE_PREMIUM = 0.01;
 
 /** Fewer invocations than this at the chosen size earn a warning. */
 const FEW_SAMPLES = 10;

@@ -1,22 +1,29 @@
-import type { Tier } from "../report/result.js";
+import type { Distribution, Tier } from "../report/result.js";
+import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./tail-quantiles.js";
 
 /** Lambda timeouts are whole seconds from 1 to 900 (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
 export const MIN_TIMEOUT_SECONDS = 1;
 export const MAX_TIMEOUT_SECONDS = 900;
 
-/**
- * Headroom over the slowest expected invocation. A tail measured from tens or
- * hundreds of calls underestimates the true tail, and the same function varies
- * by tens of percent between runs and hosts; 1.5x absorbs that while still
- * stopping a hung invocation long before the 900 s maximum bills it.
- */
-export const TIMEOUT_SAFETY_FACTOR = 1.5;
+/** The timeout must hold for all but this share of future invocations. */
+export const TIMEOUT_EXCEEDANCE = 0.001;
+/** Confidence that the bound on the p99.9 duration is not below the true one. */
+export const TIMEOUT_CONFIDENCE = 0.95;
 
-/** Below this many warm samples p99 is mere interpolation near the maximum: use the maximum. */
-export const P99_MIN_SAMPLES = 100;
+/**
+ * A weak prior on the spread of ln(duration), ~10% as between calls of one
+ * function on real Lambda (fixtures/recordings), so a handful of near-equal
+ * calls does not promise a tight tail. Worth two calls' evidence.
+ */
+const PRIOR_LOG_SPREAD = 0.1;
+const PRIOR_DEGREES = 2;
+/** At most this many degrees of freedom borrowed from the other sizes: their spread is only similar. */
+const MAX_POOLED_DEGREES = 10;
 
 export interface TimeoutAdvice {
   timeoutSeconds: number;
+  /** The bound before rounding: duration tail plus init, in ms. */
+  boundMs: number;
   reason: string;
   warnings: string[];
 }
@@ -25,10 +32,72 @@ function ms(value: number): string {
   return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 }
 
+/** Spread of ln(duration) of a log-normal with the sample's mean and standard deviation. */
+function logSpread(d: Distribution): number {
+  const cv = d.mean > 0 ? d.stdDev / d.mean : 0;
+  return Math.sqrt(Math.log(1 + cv * cv));
+}
+
+/** Squares and degrees of freedom of ln(duration) at the sizes other than `tier`. */
+function pooledElsewhere(
+  tier: Tier,
+  allTiers: readonly Tier[],
+): { squares: number; degrees: number } {
+  let squares = 0;
+  let degrees = 0;
+  for (const other of allTiers) {
+    if (other.memoryMb === tier.memoryMb || other.durationMs.count < 2) continue;
+    squares += (other.durationMs.count - 1) * logSpread(other.durationMs) ** 2;
+    degrees += other.durationMs.count - 1;
+  }
+  if (degrees <= MAX_POOLED_DEGREES) return { squares, degrees };
+  return { squares: (squares * MAX_POOLED_DEGREES) / degrees, degrees: MAX_POOLED_DEGREES };
+}
+
 /**
- * The timeout for running at `tier`: the duration tail plus the longest
- * cold-start init (at this size, else at any measured size), times the safety
- * factor, rounded up to whole seconds within 1..900.
+ * An upper confidence bound on the p99.9 duration at `tier`: a log-normal
+ * whose ln-spread combines the tier's own calls, the other sizes' (capped)
+ * and the prior, with the small-sample inflation of both the spread
+ * (chi-square) and the centre (t); where the largest call shows a tail
+ * heavier than log-normal, an exponential tail above the median fitted to
+ * it (exceedances over the median, gamma bound on the scale) when longer.
+ */
+export function tailBoundMs(tier: Tier, allTiers: readonly Tier[]): number {
+  const d = tier.durationMs;
+  const n = d.count;
+  const elsewhere = pooledElsewhere(tier, allTiers);
+  const degrees = n - 1 + elsewhere.degrees + PRIOR_DEGREES;
+  const variance =
+    ((n - 1) * logSpread(d) ** 2 + elsewhere.squares + PRIOR_DEGREES * PRIOR_LOG_SPREAD ** 2) /
+    degrees;
+  const sigma = Math.sqrt(variance);
+  const sigmaUpper =
+    sigma * Math.sqrt(degrees / chiSquareQuantile(1 - TIMEOUT_CONFIDENCE, degrees));
+  // The sample median's standard error on the log scale: sqrt(pi/2) sigma / sqrt(n).
+  const centreUpper =
+    Math.log(Math.max(d.median, 1e-3)) +
+    (studentTQuantile(TIMEOUT_CONFIDENCE, degrees) * Math.sqrt(Math.PI / 2) * sigma) / Math.sqrt(n);
+  const logNormal = Math.exp(centreUpper + normalQuantile(1 - TIMEOUT_EXCEEDANCE) * sigmaUpper);
+
+  // Tail check: a largest call beyond what n log-normal calls reach (95%) means a heavier tail.
+  const typicalMax = Math.exp(
+    Math.log(Math.max(d.median, 1e-3)) + normalQuantile(TIMEOUT_CONFIDENCE ** (1 / n)) * sigma,
+  );
+  if (n < 2 || d.max <= typicalMax) return Math.max(logNormal, d.max);
+  // Then an exponential tail above the median: the largest of k excesses averages scale x H(k).
+  const k = Math.max(1, Math.floor(n / 2));
+  let harmonic = 0;
+  for (let i = 1; i <= k; i++) harmonic += 1 / i;
+  const inflation = (2 * k) / chiSquareQuantile(1 - TIMEOUT_CONFIDENCE, 2 * k);
+  const scale = ((d.max - d.median) / harmonic) * inflation;
+  const exponential = d.median + scale * Math.log(0.5 / TIMEOUT_EXCEEDANCE);
+  return Math.max(logNormal, exponential, d.max);
+}
+
+/**
+ * The timeout for running at `tier`: an upper confidence bound on the p99.9
+ * duration (tailBoundMs) plus the longest cold-start init (at this size, else
+ * at any measured size), rounded up to whole seconds within 1..900.
  */
 export function recommendTimeout(
   tier: Tier,
@@ -36,9 +105,11 @@ export function recommendTimeout(
   currentTimeoutSeconds?: number,
 ): TimeoutAdvice {
   const warnings: string[] = [];
-  const useP99 = tier.durationMs.count >= P99_MIN_SAMPLES;
-  const tailMs = useP99 ? tier.durationMs.p99 : tier.durationMs.max;
-  const tailText = `${useP99 ? "p99" : "max"} duration ${ms(tailMs)}`;
+  const tailMs = tailBoundMs(tier, allTiers);
+  const level = `${TIMEOUT_CONFIDENCE * 100}%`;
+  const tailText =
+    `p99.9 duration ≤ ${ms(tailMs)} (${level} bound from ${tier.durationMs.count} calls, ` +
+    `median ${ms(tier.durationMs.median)}, max ${ms(tier.durationMs.max)})`;
 
   let initMs = 0;
   let initText: string | undefined;
@@ -53,21 +124,23 @@ export function recommendTimeout(
     }
   }
 
-  const raw = Math.ceil((TIMEOUT_SAFETY_FACTOR * (tailMs + initMs)) / 1000);
+  const boundMs = tailMs + initMs;
+  const raw = Math.ceil(boundMs / 1000);
   const timeoutSeconds = Math.min(MAX_TIMEOUT_SECONDS, Math.max(MIN_TIMEOUT_SECONDS, raw));
   if (raw > MAX_TIMEOUT_SECONDS) {
     warnings.push(
-      `${tier.memoryMb} MB: the slowest invocations need more than the ${MAX_TIMEOUT_SECONDS} s maximum timeout with ${TIMEOUT_SAFETY_FACTOR}x headroom`,
+      `${tier.memoryMb} MB: the slowest invocations may need more than the ${MAX_TIMEOUT_SECONDS} s maximum timeout`,
     );
   }
   const measured = initText === undefined ? tailText : `${tailText} + ${initText}`;
   let reason =
-    `${timeoutSeconds} s: ${TIMEOUT_SAFETY_FACTOR}x (${measured}) at ${tier.memoryMb} MB, ` +
+    `${timeoutSeconds} s: ${measured} at ${tier.memoryMb} MB, ` +
     `rounded up to whole seconds${initText === undefined ? "; no cold start was measured" : ""}`;
   if (currentTimeoutSeconds !== undefined) {
-    if (currentTimeoutSeconds * 1000 < tailMs + initMs) {
+    const slowest = tier.durationMs.max + initMs;
+    if (currentTimeoutSeconds * 1000 < slowest) {
       warnings.push(
-        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured ${measured} at ${tier.memoryMb} MB`,
+        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured slowest invocation (${ms(slowest)}) at ${tier.memoryMb} MB`,
       );
     }
     if (currentTimeoutSeconds < timeoutSeconds) {
@@ -78,5 +151,5 @@ export function recommendTimeout(
       reason += "; the same as the current timeout";
     }
   }
-  return { timeoutSeconds, reason, warnings };
+  return { timeoutSeconds, boundMs, reason, warnings };
 }

@@ -2,19 +2,30 @@ import type { ReportRecord } from "../logs/record.js";
 import type { Pricing } from "../model/pricing.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
+import { studentTQuantile } from "../model/tail-quantiles.js";
 import type { Strategy } from "../report/result.js";
 import { type CostParabola, fitCostParabola, parabolaCost } from "./cost-parabola.js";
 import type { Observations, Planner, PlanStep } from "./plan.js";
 import { nearestSize, probeSizes } from "./probe-sizes.js";
-import { estimateSizes, type SizeEstimate, separation } from "./size-estimates.js";
+import {
+  type Estimates,
+  estimateSizes,
+  type SizeEstimate,
+  separation,
+  signedSeparation,
+} from "./size-estimates.js";
 
 /** Calls at a size before it may be recommended. */
 export const MIN_CALLS_TO_RECOMMEND = 3;
-/** Sizes whose mean costs differ by less than this many standard errors still contend. */
-export const SETTLED_SEPARATION = 2;
+/** Two-sided confidence that a settled winner is cheaper than each measured contender. */
+export const SETTLED_CONFIDENCE = 0.95;
 /** Share of the budget kept back from the search for settling the winner. */
 const SETTLE_SHARE = 0.3;
-/** Gaps narrower than this share of the size are not split: the costs differ by noise only. */
+/**
+ * Gaps narrower than this share of the size, or than the relative noise of one
+ * call, are not split: within a CFS step cost grows in proportion to memory
+ * (LAMBDA-FACTS.md), so sizes closer than the noise differ by noise only.
+ */
 const MIN_GAP_SHARE = 0.03;
 /** Calls per settling step. */
 const SETTLE_CALLS = 2;
@@ -91,8 +102,9 @@ function splitAt(
   observations: Observations,
   measured: ReadonlySet<number>,
   gap: Gap,
+  relativeNoise: number,
 ): number | undefined {
-  if (gap.high - gap.low < MIN_GAP_SHARE * gap.high) return undefined;
+  if (gap.high - gap.low < Math.max(MIN_GAP_SHARE, relativeNoise) * gap.high) return undefined;
   const inside = context.sizes.filter(
     (size) =>
       size > gap.low &&
@@ -119,6 +131,7 @@ function searchSize(
   best: SizeEstimate,
   parabola: CostParabola | null,
   observations: Observations,
+  relativeNoise: number,
 ): number | undefined {
   const measured = new Set(estimates.map((e) => e.memoryMb));
   const clean = estimates.filter((e) => !e.failed);
@@ -141,7 +154,7 @@ function searchSize(
   }
   const candidates: { memoryMb: number; score: number }[] = [];
   for (const g of gaps) {
-    const memoryMb = splitAt(context, observations, measured, g);
+    const memoryMb = splitAt(context, observations, measured, g, relativeNoise);
     if (memoryMb !== undefined) candidates.push({ memoryMb, score: g.score });
   }
   if (parabola !== null) {
@@ -171,34 +184,40 @@ function flatten(observations: Observations): ReportRecord[] {
 
 /**
  * Settling: the size recommend() would pick gets at least
- * MIN_CALLS_TO_RECOMMEND calls, then calls go to whichever of it and its
- * closest contender is less certain, until no measured size is within
- * SETTLED_SEPARATION standard errors of it.
+ * MIN_CALLS_TO_RECOMMEND calls; then, while some measured size could still be
+ * the cheaper at SETTLED_CONFIDENCE (t on the pooled noise's degrees of
+ * freedom: a few calls say little about their own spread), calls go to
+ * whichever of the winner and its likeliest challenger is less certain.
  */
 function settle(
   context: Context,
   observations: Observations,
-  estimates: readonly SizeEstimate[],
+  estimates: Estimates,
   left: number,
 ): Decision {
   const tiers = buildTiers(flatten(observations), context.pricing);
   const outcome = recommend(tiers, { strategy: context.strategy, pricing: context.pricing });
   if (outcome.recommendation === null) return { stop: "exhausted" };
   const winnerMb = outcome.recommendation.memoryMb;
-  const winner = estimates.find((e) => e.memoryMb === winnerMb)!;
+  const winner = estimates.sizes.find((e) => e.memoryMb === winnerMb)!;
   if (winner.calls < MIN_CALLS_TO_RECOMMEND) {
     const more = step(context, observations, winnerMb, MIN_CALLS_TO_RECOMMEND - winner.calls, left);
     if (more !== undefined) return more;
   }
-  const contenders = estimates
-    .filter((e) => !e.failed && e !== winner && separation(e, winner) < SETTLED_SEPARATION)
+  const threshold = studentTQuantile(
+    1 - (1 - SETTLED_CONFIDENCE) / 2,
+    Math.max(1, estimates.noiseDegrees),
+  );
+  const contenders = estimates.sizes
+    .filter((e) => !e.failed && e !== winner && separation(e, winner) < threshold)
     .filter((e) => remainingCapacity(context, observations, e.memoryMb) > 0)
-    .sort((a, b) => a.meanCostUsd - b.meanCostUsd || a.memoryMb - b.memoryMb);
+    .sort(
+      (a, b) =>
+        signedSeparation(a, winner) - signedSeparation(b, winner) || a.memoryMb - b.memoryMb,
+    );
   const challenger = contenders[0];
   if (challenger === undefined) return { stop: "settled" };
-  const pair = [winner, challenger].sort(
-    (a, b) => b.standardErrorUsd / b.meanCostUsd - a.standardErrorUsd / a.meanCostUsd,
-  );
+  const pair = [winner, challenger].sort((a, b) => b.standardErrorUsd - a.standardErrorUsd);
   for (const candidate of pair) {
     const more = step(context, observations, candidate.memoryMb, SETTLE_CALLS, left);
     if (more !== undefined) return more;
@@ -215,7 +234,8 @@ export function decideNextStep(context: Context, observations: Observations): De
     const probeStep = step(context, observations, probe, 1, left);
     if (probeStep !== undefined) return probeStep;
   }
-  const { sizes: estimates } = estimateSizes(observations, context.pricing);
+  const estimated = estimateSizes(observations, context.pricing);
+  const estimates = estimated.sizes;
   const clean = estimates.filter((e) => !e.failed);
   const best = [...clean].sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
   if (best === undefined) {
@@ -237,13 +257,20 @@ export function decideNextStep(context: Context, observations: Observations): De
       const confirm = step(context, observations, best.memoryMb, 1, left);
       if (confirm !== undefined) return confirm;
     }
-    const next = searchSize(context, estimates, best, fitCostParabola(clean), observations);
+    const next = searchSize(
+      context,
+      estimates,
+      best,
+      fitCostParabola(clean),
+      observations,
+      estimated.relativeNoise,
+    );
     if (next !== undefined) {
       const searchStep = step(context, observations, next, 1, left);
       if (searchStep !== undefined) return searchStep;
     }
   }
-  return settle(context, observations, estimates, left);
+  return settle(context, observations, estimated, left);
 }
 
 /**

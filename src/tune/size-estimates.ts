@@ -1,5 +1,5 @@
 import { isColdStart, type ReportRecord } from "../logs/record.js";
-import { costPerInvocation } from "../model/cost.js";
+import { costForDuration, costPerInvocation } from "../model/cost.js";
 import type { Pricing } from "../model/pricing.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
@@ -26,6 +26,8 @@ export interface Estimates {
   sizes: SizeEstimate[];
   /** Spread of one call's cost relative to its size's mean, pooled over sizes. */
   relativeNoise: number;
+  /** Degrees of freedom behind `relativeNoise` (0: the default was assumed). */
+  noiseDegrees: number;
 }
 
 function mean(values: readonly number[]): number {
@@ -35,12 +37,16 @@ function mean(values: readonly number[]): number {
 }
 
 /**
- * Warm calls when a size has any: a cold start's init is billed once per new
- * version (LAMBDA-FACTS.md, "Billing"), not per call in production.
+ * Steady-state cost of each call: warm calls when a size has any, as the
+ * model decides (src/model/stats.ts). A size measured only cold (its first
+ * call on a live target) is costed from its Duration alone, billed to the ms:
+ * init is billed once per new environment (LAMBDA-FACTS.md, "Billing"), not
+ * per call in production, and would make every newly probed size look dear.
  */
-function representative(records: readonly ReportRecord[]): readonly ReportRecord[] {
+function steadyCosts(records: readonly ReportRecord[], pricing: Pricing): number[] {
   const warm = records.filter((record) => !isColdStart(record));
-  return warm.length > 0 ? warm : records;
+  if (warm.length > 0) return warm.map((record) => costPerInvocation(record, pricing));
+  return records.map((record) => costForDuration(record.memorySizeMB, record.durationMs, pricing));
 }
 
 /**
@@ -54,7 +60,7 @@ export function estimateSizes(observations: Observations, pricing: Pricing): Est
   let pooledDegrees = 0;
   for (const [memoryMb, records] of observations) {
     if (records.length === 0) continue;
-    const costs = representative(records).map((record) => costPerInvocation(record, pricing));
+    const costs = steadyCosts(records, pricing);
     costsBySize.set(memoryMb, costs);
     const average = mean(costs);
     for (const cost of costs) pooledSquares += (cost / average - 1) ** 2;
@@ -81,12 +87,18 @@ export function estimateSizes(observations: Observations, pricing: Pricing): Est
     });
   }
   sizes.sort((a, b) => a.memoryMb - b.memoryMb);
-  return { sizes, relativeNoise };
+  return { sizes, relativeNoise, noiseDegrees: pooledDegrees };
+}
+
+/** How many standard errors of their difference `a`'s mean cost lies above `b`'s (negative: below). */
+export function signedSeparation(a: SizeEstimate, b: SizeEstimate): number {
+  const se = Math.hypot(a.standardErrorUsd, b.standardErrorUsd);
+  const difference = a.meanCostUsd - b.meanCostUsd;
+  if (se > 0) return difference / se;
+  return difference === 0 ? 0 : Math.sign(difference) * Number.POSITIVE_INFINITY;
 }
 
 /** How many standard errors of their difference separate two sizes' mean costs. */
 export function separation(a: SizeEstimate, b: SizeEstimate): number {
-  const se = Math.hypot(a.standardErrorUsd, b.standardErrorUsd);
-  const difference = Math.abs(a.meanCostUsd - b.meanCostUsd);
-  return se > 0 ? difference / se : Number.POSITIVE_INFINITY;
+  return Math.abs(signedSeparation(a, b));
 }

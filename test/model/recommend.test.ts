@@ -48,16 +48,16 @@ describe("recommend, strategy cost", () => {
     assert.ok((r.confidence?.interval[0] ?? 0) > 0);
   });
 
-  it("lets the faster size win when the cost difference is within noise", () => {
-    // 256x40 = 10240 vs 512x21 = 10752: 5% dearer, but the spread makes that noise.
-    const all = [...records(256, around(40, 20)), ...records(512, around(21, 10))];
-    const r = recommended(all);
-    assert.equal(r.memoryMb, 512);
-    assert.match(r.reason, /^512 MB: 5\.0% dearer than 256 MB, within measurement noise/);
-    assert.match(r.reason, /1\.9x faster/);
+  it("lets the faster size win when the cost difference is within noise and at most 1%", () => {
+    // Deliberately changed from 5%: 256x40 = 10240 vs 512x21 = 10752 is 5% dearer and within
+    // the noise, but the cheaper keeps it; at equal cost (512x20) the faster wins.
+    const dearer = [...records(256, around(40, 20)), ...records(512, around(20.5, 10))];
+    assert.equal(recommended(dearer).memoryMb, 256);
+    const all = [...records(256, around(40, 20)), ...records(512, around(20, 10))];
+    assert.equal(recommended(all).memoryMb, 512);
   });
 
-  it("keeps the cheaper size when a wide noise band would tie a size over 5% dearer", () => {
+  it("keeps the cheaper size when a wide noise band would tie a size 10% dearer", () => {
     // 256x40 = 10240 vs 512x22 = 11264: 10% dearer; the spread alone would call it a tie.
     const all = [...records(256, around(40, 30)), ...records(512, around(22, 15))];
     assert.equal(recommended(all).memoryMb, 256);
@@ -189,16 +189,19 @@ describe("recommend, p95 limit", () => {
 });
 
 describe("recommend, timeout", () => {
-  it("is 1.5 x (max duration + max init), rounded up, with few samples", () => {
+  // Deliberately changed: a 95% upper bound on the p99.9 duration plus the longest init replaces
+  // 1.5 x (max or p99 + init); a bound from three calls must be wider than their max.
+  it("bounds the p99.9 duration above the max of a few calls, plus the max init", () => {
     const all = [...records(512, [1000, 1200, 900]), record(512, 1100, { initDurationMs: 800 })];
     const r = recommended(all, { currentTimeoutSeconds: 3 });
-    // 1.5 x (1200 + 800) = 3000 ms.
-    assert.equal(r.timeoutSeconds, 3);
-    assert.match(r.timeoutReason, /max duration 1200 ms \+ max init 800 ms/);
-    assert.match(r.timeoutReason, /the same as the current timeout/);
+    assert.equal(r.timeoutSeconds, 4);
+    assert.match(r.timeoutReason, /p99\.9 duration ≤ \d+ ms \(95% bound from 3 calls/);
+    assert.match(r.timeoutReason, /\+ max init 800 ms/);
+    assert.match(r.timeoutReason, /current 3 s leaves less headroom/);
   });
 
-  it("uses p99 with many samples and init seen at another size", () => {
+  it("covers a heavy tail the p99 hides, and init seen at another size", () => {
+    // 2 of 200 calls take 10 s: a timeout from the p99 (1090 ms) would fail 1% of calls.
     const durations = Array.from({ length: 200 }, (_, i) => (i >= 198 ? 10_000 : 1000));
     const all = [
       ...records(1024, durations),
@@ -207,15 +210,14 @@ describe("recommend, timeout", () => {
     ];
     const r = recommended(all, { currentTimeoutSeconds: 60 });
     assert.equal(r.memoryMb, 1024);
-    // p99: index 199 x 0.99 = 197.01, between 1000 and 10000: 1090; 1.5 x (1090 + 500) = 2385.
-    assert.equal(r.timeoutSeconds, 3);
-    assert.match(r.timeoutReason, /p99 duration 1090 ms \+ max init 500 ms seen at other sizes/);
+    assert.ok(r.timeoutSeconds > 10 && r.timeoutSeconds < 20, `${r.timeoutSeconds}`);
+    assert.match(r.timeoutReason, /\+ max init 500 ms seen at other sizes/);
     assert.match(r.timeoutReason, /current 60 s is longer than needed/);
   });
 
   it("warns when the current timeout is below the measured tail", () => {
     const r = recommended(records(256, [2500, 2600]), { currentTimeoutSeconds: 2 });
-    assert.equal(r.timeoutSeconds, 4);
+    assert.ok(r.timeoutSeconds > 3, `${r.timeoutSeconds}`);
     assert.match(r.timeoutReason, /current 2 s leaves less headroom/);
     assert.ok(r.warnings.some((w) => /current timeout 2 s is shorter than the measured/.test(w)));
   });

@@ -155,6 +155,42 @@ describe("createAdaptivePlanner", () => {
     }
   });
 
+  it("does not hold a cold start's init against a newly probed size", async () => {
+    // As on a live target: the first call of each size is cold, Init 300 ms billed with it.
+    const warm = recording(uShaped, { noise: 0.01 });
+    const seen = new Set<number>();
+    const records = warm.map((r) => {
+      if (seen.has(r.memorySizeMB)) return r;
+      seen.add(r.memorySizeMB);
+      return { ...r, initDurationMs: 300, billedDurationMs: Math.ceil(r.durationMs + 300) };
+    });
+    // Replay draws in a seeded order: put each size's cold record first, as a live target does.
+    const ordered = createAdaptivePlanner({ budget: 20, sizes: GRID, pricing });
+    const bySize = new Map<number, ReportRecord[]>();
+    for (const r of records) bySize.set(r.memorySizeMB, [...(bySize.get(r.memorySizeMB) ?? []), r]);
+    const observations = new Map<number, ReportRecord[]>();
+    for (
+      let step = ordered.next(observations);
+      step !== undefined;
+      step = ordered.next(observations)
+    ) {
+      const taken = observations.get(step.memoryMb) ?? [];
+      const source = bySize.get(step.memoryMb)!;
+      observations.set(step.memoryMb, [
+        ...taken,
+        ...source.slice(taken.length, taken.length + step.invocations),
+      ]);
+    }
+    const all = [...observations.values()].flat();
+    assert.ok(all.length <= 20);
+    assert.ok(all.some((r) => r.initDurationMs !== undefined));
+    const outcome = recommend(buildTiers(all, pricing), { strategy: "cost", pricing });
+    const m = outcome.recommendation!.memoryMb;
+    assert.ok(Math.abs(m - 768) <= 64, `${m} MB`);
+    const atWinner = observations.get(m)!;
+    assert.ok(atWinner.filter((r) => r.initDurationMs === undefined).length >= 2);
+  });
+
   it("stops when the recording runs out instead of asking again", async () => {
     const records = recording(uShaped, { perSize: 1 });
     const { result, planner } = await plan(records, 35, 1);
