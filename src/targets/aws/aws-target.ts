@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { UsageError } from "../../errors.js";
 import type { FunctionInfo, PreparedSize, Target } from "../target.js";
@@ -91,6 +92,8 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
     options.signal === undefined
       ? internal.signal
       : AbortSignal.any([options.signal, internal.signal]);
+  // Every invocation in flight listens to it; that is expected, not a leak.
+  setMaxListeners(10_000, signal);
   const waitOptions: UpdateWaitOptions = { ...options.wait, signal };
 
   let described:
