@@ -30,10 +30,19 @@ export function processIo(): CliIo {
 
 /** Colour per the NO_COLOR and FORCE_COLOR conventions, else only on a terminal. */
 export function useColor(io: CliIo): boolean {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
-  const force = io.env.FORCE_COLOR;
+  return colorFor(io.env, io.stdoutIsTty);
+}
+
+/** The same conventions for what goes to stderr (progress). */
+export function useStderrColor(io: CliIo): boolean {
+  return colorFor(io.env, io.stderrIsTty);
+}
+
+function colorFor(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
+  const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== "0" && force !== "false";
-  return io.stdoutIsTty;
+  return isTty;
 }
 
 export function write(stream: Writable, text: string): Promise<void> {
