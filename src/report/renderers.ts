@@ -1,4 +1,7 @@
+import { resultJson } from "./canonical.js";
+import type { Comparison } from "./comparison.js";
 import { renderCharts } from "./render-chart.js";
+import { renderMarkdown } from "./render-markdown.js";
 import { renderSummary } from "./render-summary.js";
 import { renderTable } from "./render-table.js";
 import type { ResultDocument } from "./result.js";
@@ -12,6 +15,8 @@ export interface RenderOptions {
   height?: number;
   /** The fitted model as a function of memory (MB), to draw its curve; from src/model. */
   predict?: (memoryMb: number) => number;
+  /** A comparison with a baseline result (`--baseline`); the markdown output shows what changed. */
+  comparison?: Comparison;
 }
 
 export type Renderer = (doc: ResultDocument, options: RenderOptions) => string;
@@ -20,6 +25,7 @@ export type Renderer = (doc: ResultDocument, options: RenderOptions) => string;
 export const renderers = {
   table: renderHuman,
   json: renderJson,
+  markdown: (doc, options) => renderMarkdown(doc, options.comparison),
 } satisfies Record<string, Renderer>;
 
 export type OutputFormat = keyof typeof renderers;
@@ -46,6 +52,7 @@ function renderHuman(doc: ResultDocument, options: RenderOptions): string {
   return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
 }
 
+/** The document alone, keys in the schema's order; a comparison goes to its own output. */
 function renderJson(doc: ResultDocument): string {
-  return `${JSON.stringify(doc, null, 2)}\n`;
+  return resultJson(doc);
 }

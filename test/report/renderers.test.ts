@@ -1,16 +1,20 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { canonicalize } from "../../src/report/canonical.js";
 import { isOutputFormat, renderResult } from "../../src/report/renderers.js";
 import { samplePredict, sampleResult } from "./sample-result.js";
+import { keyOrderProblems } from "./schema-walk.js";
 import { assertValidResult } from "./validate.js";
 
 const options = { color: false, width: 100, predict: samplePredict };
 
 describe("renderResult", () => {
-  it("prints the document as indented JSON that matches the schema", () => {
+  it("prints the document as indented JSON that matches the schema, keys in its order", () => {
     const doc = sampleResult();
     const text = renderResult(doc, "json", { ...options, color: true });
-    assert.equal(text, `${JSON.stringify(doc, null, 2)}\n`);
+    assert.equal(text, `${JSON.stringify(canonicalize(doc), null, 2)}\n`);
+    assert.deepEqual(JSON.parse(text), doc);
+    assert.deepEqual(keyOrderProblems(JSON.parse(text)), []);
     assert.ok(!text.includes("\x1b["), "JSON is never colored");
     assertValidResult(JSON.parse(text));
   });
@@ -35,6 +39,7 @@ describe("renderResult", () => {
   it("knows its format names", () => {
     assert.ok(isOutputFormat("table"));
     assert.ok(isOutputFormat("json"));
+    assert.ok(isOutputFormat("markdown"));
     assert.ok(!isOutputFormat("xml"));
     assert.ok(!isOutputFormat("toString"));
   });

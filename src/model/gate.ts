@@ -1,0 +1,124 @@
+import type {
+  Change,
+  Gate,
+  GateCheck,
+  RecommendationChange,
+  SizeChange,
+} from "../report/comparison.js";
+import { formatPercent } from "../report/format-number.js";
+import type { ResultDocument } from "../report/result.js";
+import { differsBeyondNoise, exceedsBeyondNoise } from "./change.js";
+import { relativeRange, signedPercent } from "./change-words.js";
+
+/**
+ * The regression gate: trips when cost or p95 duration at the gated size got
+ * worse by more than `threshold` beyond noise (the low end of the interval of
+ * the relative change is above it), when that size now fails, or when the
+ * recommendation moved to a size whose cost differs from the old one's by more
+ * than `threshold` beyond noise. A move within that is reported, not gated:
+ * with 10 calls per size, near-tied sizes trade places between runs of the
+ * same function, costs 1-7% apart and "beyond noise" in 1-3% of seed pairs
+ * (bench/regression-gate.bench.ts).
+ */
+export function regressionGate(
+  baseline: ResultDocument,
+  current: ResultDocument,
+  sizes: readonly SizeChange[],
+  recommendation: RecommendationChange,
+  threshold: number,
+): Gate {
+  const configured = current.current?.memoryMb;
+  const memoryMb = configured ?? baseline.recommendation?.memoryMb ?? null;
+  const basis =
+    configured !== undefined
+      ? "current configuration"
+      : memoryMb !== null
+        ? "baseline recommendation"
+        : "none";
+  const checks: GateCheck[] = [];
+  const size = sizes.find((s) => s.memoryMb === memoryMb);
+  if (memoryMb === null) {
+    checks.push({
+      metric: "cost",
+      memoryMb,
+      tripped: false,
+      detail:
+        "no size to gate: the current configuration is unknown and the baseline recommends none",
+    });
+  } else if (size === undefined) {
+    checks.push({
+      metric: "cost",
+      memoryMb,
+      tripped: false,
+      detail: `${memoryMb} MB was not measured in both runs, so its cost and p95 cannot be compared`,
+    });
+  } else {
+    checks.push(
+      metricCheck("cost", "cost per invocation", size.costPerInvocationUsd, memoryMb, threshold),
+    );
+    checks.push(metricCheck("p95", "p95 duration", size.p95Ms, memoryMb, threshold));
+    if (size.excluded.current !== null && size.excluded.baseline === null) {
+      checks.push({
+        metric: "errors",
+        memoryMb,
+        tripped: true,
+        detail: `${memoryMb} MB can no longer be recommended: ${size.excluded.current}`,
+      });
+    }
+  }
+  checks.push(recommendationCheck(recommendation, current, threshold));
+  return { threshold, memoryMb, basis, checks, tripped: checks.some((c) => c.tripped) };
+}
+
+function metricCheck(
+  metric: "cost" | "p95",
+  label: string,
+  change: Change,
+  memoryMb: number,
+  threshold: number,
+): GateCheck {
+  const what = `${label} at ${memoryMb} MB ${signedPercent(change.relative)} (${relativeRange(change)})`;
+  if (change.relativeInterval === null) {
+    return { metric, memoryMb, tripped: false, detail: `${what}: cannot tell it from noise` };
+  }
+  const allowance = formatPercent(threshold);
+  const tripped = exceedsBeyondNoise(change, threshold);
+  const verdict = tripped
+    ? `worse by more than ${allowance} beyond noise`
+    : `not worse by more than ${allowance} beyond noise`;
+  return { metric, memoryMb, tripped, detail: `${what}: ${verdict}` };
+}
+
+function recommendationCheck(
+  change: RecommendationChange,
+  current: ResultDocument,
+  threshold: number,
+): GateCheck {
+  const memoryMb = change.current?.memoryMb ?? null;
+  const before = change.baseline;
+  if (!change.moved || before === null) {
+    return {
+      metric: "recommendation",
+      memoryMb,
+      tripped: false,
+      detail: `recommendation ${change.summary}`,
+    };
+  }
+  const nowExcluded =
+    current.tiers.find((t) => t.memoryMb === before.memoryMb)?.excluded !== undefined;
+  const matters = change.cost !== null && differsBeyondNoise(change.cost, threshold);
+  const tripped = change.current === null || nowExcluded || matters;
+  const allowance = formatPercent(threshold);
+  const verdict =
+    change.cost === null || nowExcluded || change.current === null
+      ? ""
+      : matters
+        ? `: the cost differs by more than ${allowance} beyond noise`
+        : `: the cost does not differ by more than ${allowance} beyond noise`;
+  return {
+    metric: "recommendation",
+    memoryMb,
+    tripped,
+    detail: `recommendation ${change.summary}${verdict}`,
+  };
+}
