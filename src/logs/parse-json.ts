@@ -115,7 +115,7 @@ function missing(name: string, value: unknown): LineParse {
  * The Telemetry API's tracing value is an X-Amzn-Trace-Id header
  * (`Root=1-...;Parent=...;Sampled=1`); a bare trace id is taken as is.
  */
-function readTraceHeader(value: string, record: ReportRecord): void {
+export function readTraceHeader(value: string, record: ReportRecord): void {
   if (!value.startsWith("Root=")) {
     record.xrayTraceId = value;
     return;

@@ -1,5 +1,4 @@
 import { findJsonReport, parseJsonReport } from "./parse-json.js";
-import type { LineParse } from "./parse-text.js";
 import { completeWithXray, findTextReport, findXrayLine, parseTextReport } from "./parse-text.js";
 import type { ReportRecord } from "./record.js";
 
@@ -20,58 +19,114 @@ export interface ReportParser {
 
 const NOTHING: readonly ParseOutcome[] = Object.freeze([]);
 
+/** Where a report machine sends what it reads, without building outcome objects. */
+export interface OutcomeSink {
+  record(record: ReportRecord, line: number): void;
+  malformed(line: number, reason: string, text: string): void;
+}
+
+/** The state machine behind `createReportParser`, with ways in for lines a fast path already read. */
+export interface ReportMachine {
+  /** A line of text, read by the general parser. */
+  pushLine(line: string, lineNumber: number): void;
+  /** A text REPORT line already read into a record (the byte fast path, scan-text.ts). */
+  pushTextRecord(record: ReportRecord, lineNumber: number): void;
+  /** A JSON platform.report line already read into a record (scan-json.ts). */
+  pushJsonRecord(record: ReportRecord, lineNumber: number): void;
+  /** A line that is no record of any kind: a held record goes out. */
+  flush(): void;
+}
+
 /**
  * A line-level parser of text and JSON REPORT records. It is a small state
  * machine: a text REPORT line without X-Ray fields is held back one line,
  * because Lambda may print `XRAY TraceId: ...` on the next line (LAMBDA-FACTS.md).
  */
-export function createReportParser(): ReportParser {
-  let pending: RecordOutcome | undefined;
+export function createReportMachine(sink: OutcomeSink): ReportMachine {
+  let pending: ReportRecord | undefined;
+  let pendingLine = 0;
 
-  function outcome(parsed: LineParse, line: string, lineNumber: number): ParseOutcome {
-    return parsed.ok
-      ? { kind: "record", record: parsed.record, line: lineNumber }
-      : { kind: "malformed", line: lineNumber, reason: parsed.reason, text: line };
+  function flush(): void {
+    if (pending === undefined) return;
+    const held = pending;
+    pending = undefined;
+    sink.record(held, pendingLine);
   }
 
-  function parseLine(line: string, lineNumber: number, text: number): readonly ParseOutcome[] {
+  function textRecord(record: ReportRecord, lineNumber: number): void {
+    if (record.xrayTraceId !== undefined) {
+      sink.record(record, lineNumber);
+      return;
+    }
+    pending = record;
+    pendingLine = lineNumber;
+  }
+
+  function parseLine(line: string, lineNumber: number, text: number): void {
     if (text >= 0) {
       const parsed = parseTextReport(line, text);
-      const result = outcome(parsed, line, lineNumber);
-      if (parsed.ok && parsed.record.xrayTraceId === undefined) {
-        pending = result as RecordOutcome;
-        return NOTHING;
-      }
-      return [result];
+      if (parsed.ok) textRecord(parsed.record, lineNumber);
+      else sink.malformed(lineNumber, parsed.reason, line);
+      return;
     }
     const json = findJsonReport(line);
-    if (json >= 0) {
-      const parsed = parseJsonReport(line, json);
-      if (parsed !== undefined) return [outcome(parsed, line, lineNumber)];
-    }
-    return NOTHING;
+    if (json < 0) return;
+    const parsed = parseJsonReport(line, json);
+    if (parsed === undefined) return;
+    if (parsed.ok) sink.record(parsed.record, lineNumber);
+    else sink.malformed(lineNumber, parsed.reason, line);
   }
 
   return {
-    push(line, lineNumber) {
+    pushLine(line, lineNumber) {
       const text = findTextReport(line);
-      if (pending === undefined) return parseLine(line, lineNumber, text);
-      const held = pending;
-      pending = undefined;
-      const xray = text < 0 ? findXrayLine(line) : -1;
-      if (xray >= 0) {
-        const reason = completeWithXray(held.record, line, xray);
-        if (reason === undefined) return [held];
-        return [held, { kind: "malformed", line: lineNumber, reason, text: line }];
+      if (pending !== undefined) {
+        const xray = text < 0 ? findXrayLine(line) : -1;
+        if (xray >= 0) {
+          const held = pending;
+          pending = undefined;
+          const reason = completeWithXray(held, line, xray);
+          sink.record(held, pendingLine);
+          if (reason !== undefined) sink.malformed(lineNumber, reason, line);
+          return;
+        }
+        flush();
       }
-      const next = parseLine(line, lineNumber, text);
-      return next.length === 0 ? [held] : [held, ...next];
+      parseLine(line, lineNumber, text);
+    },
+    pushTextRecord(record, lineNumber) {
+      flush();
+      textRecord(record, lineNumber);
+    },
+    pushJsonRecord(record, lineNumber) {
+      flush();
+      sink.record(record, lineNumber);
+    },
+    flush,
+  };
+}
+
+/** A line-level parser of text and JSON REPORT records (see `createReportMachine`). */
+export function createReportParser(): ReportParser {
+  let outcomes: ParseOutcome[] = [];
+  const machine = createReportMachine({
+    record: (record, line) => outcomes.push({ kind: "record", record, line }),
+    malformed: (line, reason, text) => outcomes.push({ kind: "malformed", line, reason, text }),
+  });
+  const take = (): readonly ParseOutcome[] => {
+    if (outcomes.length === 0) return NOTHING;
+    const taken = outcomes;
+    outcomes = [];
+    return taken;
+  };
+  return {
+    push(line, lineNumber) {
+      machine.pushLine(line, lineNumber);
+      return take();
     },
     end() {
-      if (pending === undefined) return NOTHING;
-      const held = pending;
-      pending = undefined;
-      return [held];
+      machine.flush();
+      return take();
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { Readable } from "node:stream";
-import { type LineSourceOptions, readLineBatches } from "./line-source.js";
-import { createReportParser, type ParseOutcome } from "./parser.js";
+import { DEFAULT_MAX_LINE_LENGTH, type LineSourceOptions } from "./line-source.js";
+import { createReportMachine } from "./parser.js";
 import type { ReportRecord } from "./record.js";
+import { createReportScanner } from "./report-scanner.js";
 
 /** A line that began as a REPORT record but could not be read. */
 export interface MalformedLine {
@@ -18,48 +19,50 @@ export interface ReadRecordsOptions extends LineSourceOptions {
 
 /**
  * REPORT records of a stream, one array per chunk read: the fast path, as it
- * pays the cost of an async step per chunk rather than per record.
+ * pays the cost of an async step per chunk rather than per record. Chunks are
+ * read as bytes (report-scanner.ts); lines, line numbers and outcomes are
+ * those of `readLineBatches` fed to `createReportParser`.
  */
 export async function* readRecordBatches(
   input: Readable,
   sourceName: string,
   options: ReadRecordsOptions = {},
 ): AsyncGenerator<ReportRecord[]> {
-  const parser = createReportParser();
   const onMalformed = options.onMalformed;
   let records: ReportRecord[] = [];
   let waits: Promise<void>[] = [];
-
-  const take = (outcomes: readonly ParseOutcome[]) => {
-    for (const outcome of outcomes) {
-      if (outcome.kind === "record") {
-        records.push(outcome.record);
-      } else if (onMalformed !== undefined) {
-        const { line, reason, text } = outcome;
-        const wait = onMalformed({ source: sourceName, line, reason, text });
-        if (wait !== undefined) waits.push(wait);
-      }
-    }
-  };
-
-  for await (const batch of readLineBatches(input, options)) {
-    const { lines, firstLineNumber } = batch;
-    for (let i = 0; i < lines.length; i++) {
-      const outcomes = parser.push(lines[i] as string, firstLineNumber + i);
-      if (outcomes.length > 0) take(outcomes);
-    }
+  const machine = createReportMachine({
+    record(record) {
+      records.push(record);
+    },
+    malformed(line, reason, text) {
+      if (onMalformed === undefined) return;
+      const wait = onMalformed({ source: sourceName, line, reason, text });
+      if (wait !== undefined) waits.push(wait);
+    },
+  });
+  const scanner = createReportScanner(machine, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH);
+  // Each step that may have produced outcomes: wait for the callbacks, then hand the records on.
+  async function* settle(): AsyncGenerator<ReportRecord[]> {
     if (waits.length > 0) {
       await Promise.all(waits);
       waits = [];
     }
     if (records.length > 0) {
-      yield records;
+      const batch = records;
       records = [];
+      yield batch;
     }
   }
-  take(parser.end());
-  await Promise.all(waits);
-  if (records.length > 0) yield records;
+
+  for await (const chunk of input) {
+    scanner.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
+    yield* settle();
+  }
+  scanner.finish();
+  yield* settle();
+  machine.flush();
+  yield* settle();
 }
 
 /** REPORT records of a stream (a file or stdin), text or JSON format, in order. */
