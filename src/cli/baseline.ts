@@ -95,6 +95,8 @@ export interface BaselineOutcome {
 /**
  * `run --baseline F`: reads the baseline result, compares the new result with
  * it and applies `--fail-on-regression`. Prints only the `--force` warning.
+ * A bad baseline is a UsageError (exit 2); read it with readResultFile before
+ * the sweep and call compareWithBaseline to fail before spending invocations.
  */
 export async function applyBaseline(
   doc: ResultDocument,
@@ -103,7 +105,18 @@ export async function applyBaseline(
   io: CliIo,
 ): Promise<BaselineOutcome> {
   const baseline = await readResultFile(io.cwd, baselinePath);
-  await checkSameFunction(baseline, doc, baselinePath, options.force, io);
+  return compareWithBaseline(doc, baseline, baselinePath, options, io);
+}
+
+/** applyBaseline with the baseline already read (by readResultFile). */
+export async function compareWithBaseline(
+  doc: ResultDocument,
+  baseline: ResultDocument,
+  baselineName: string,
+  options: BaselineOptions,
+  io: CliIo,
+): Promise<BaselineOutcome> {
+  await checkSameFunction(baseline, doc, baselineName, options.force, io);
   const comparison = compareResults(baseline, doc, {
     ...(options.failOnRegression !== undefined && { threshold: options.failOnRegression }),
   });
