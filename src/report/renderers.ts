@@ -1,6 +1,7 @@
 import { resultJson } from "./canonical.js";
 import type { Comparison } from "./comparison.js";
 import { renderCharts } from "./render-chart.js";
+import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { renderSummary } from "./render-summary.js";
 import { renderTable } from "./render-table.js";
@@ -26,6 +27,7 @@ export const renderers = {
   table: renderHuman,
   json: renderJson,
   markdown: (doc, options) => renderMarkdown(doc, options.comparison),
+  html: renderHtmlPage,
 } satisfies Record<string, Renderer>;
 
 export type OutputFormat = keyof typeof renderers;
@@ -50,6 +52,11 @@ function renderHuman(doc: ResultDocument, options: RenderOptions): string {
     renderSummary(doc, options),
   ];
   return `${sections.filter((section) => section !== "").join("\n\n")}\n`;
+}
+
+/** A self-contained HTML page for a browser, an artifact or a printer; color and width do not apply. */
+function renderHtmlPage(doc: ResultDocument, options: RenderOptions): string {
+  return renderHtml(doc, options.predict === undefined ? {} : { predict: options.predict });
 }
 
 /** The document alone, keys in the schema's order; a comparison goes to its own output. */

@@ -1,0 +1,52 @@
+import { UsageError } from "../errors.js";
+import { curveModel } from "../model/curves.js";
+import { predict } from "../model/fit.js";
+import {
+  isOutputFormat,
+  type RenderOptions,
+  renderers,
+  renderResult,
+} from "../report/renderers.js";
+import type { ResultDocument } from "../report/result.js";
+import { type CliIo, useColor, write } from "./io.js";
+import { writeFileAtomically } from "./output-file.js";
+import { readResultFile } from "./result-file.js";
+
+export interface ReportOptions {
+  /** A renderer's name; table when absent. */
+  output?: string;
+  /** Write the rendering to this file instead of stdout. */
+  out?: string;
+}
+
+/** `lambda-tune report result.json`: renders a saved result document again, in any output format. */
+export async function reportCommand(
+  file: string,
+  options: ReportOptions,
+  io: CliIo,
+): Promise<number> {
+  const format = options.output ?? "table";
+  if (!isOutputFormat(format)) {
+    throw new UsageError(`unknown output format "${format}"`, {
+      hint: `pass --output ${Object.keys(renderers).join(", --output ")}`,
+    });
+  }
+  const doc = await readResultFile(io.cwd, file);
+  const toFile = options.out !== undefined;
+  const text = renderResult(doc, format, {
+    // A file is read later, elsewhere: no escape codes in it.
+    color: !toFile && useColor(io),
+    width: Math.max(60, Math.min(io.columns, 140)),
+    ...fittedCurve(doc),
+  });
+  if (options.out === undefined) await write(io.stdout, text);
+  else await writeFileAtomically(io.cwd, options.out, text);
+  return 0;
+}
+
+/** The saved model as a function, when this version knows the model by name. */
+function fittedCurve(doc: ResultDocument): Pick<RenderOptions, "predict"> {
+  const fit = doc.model;
+  if (fit === null || curveModel(fit.name) === undefined) return {};
+  return { predict: (memoryMb: number) => predict(fit, memoryMb) };
+}
