@@ -68,6 +68,10 @@ export interface AwsTarget extends Target {
   session(): Promise<AwsSession>;
 }
 
+export function isAwsTarget(target: Target): target is AwsTarget {
+  return target.kind === "aws" && "restoreOutcome" in target && "session" in target;
+}
+
 function architectureOf(configuration: FunctionConfiguration): "x86_64" | "arm64" {
   return configuration.Architectures?.[0] === "arm64" ? "arm64" : "x86_64";
 }

@@ -11,6 +11,7 @@ export {
   type AwsTarget,
   type AwsTargetOptions,
   createAwsTarget,
+  isAwsTarget,
 } from "./aws-target.js";
 export { parseFunctionRef } from "./function-ref.js";
 export { checkNoJournal, journalDir } from "./journal.js";

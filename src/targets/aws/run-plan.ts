@@ -17,6 +17,8 @@ export interface AwsRunPlanInput {
 }
 
 export interface AwsRunPlan {
+  /** Whether sizes are chosen as the sweep goes (a budget): then versions and calls are upper bounds. */
+  adaptive: boolean;
   /** API calls per operation, at least (the update waiter may poll GetFunction more than once). */
   calls: Record<string, number>;
   totalCalls: number;
@@ -83,6 +85,7 @@ export function planAwsRun(input: AwsRunPlanInput): AwsRunPlan {
   const typicalDurationMs = input.typicalDurationMs ?? 1000;
   const worstCaseDurationMs = input.timeoutSeconds * 1000;
   return {
+    adaptive: !("invocationsPerSize" in input.plan),
     calls,
     totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
     versions: sizes,
@@ -111,7 +114,9 @@ export function checkMaxCost(plan: AwsRunPlan, maxCostUsd: number): void {
 export function formatAwsRunPlan(functionName: string, plan: AwsRunPlan): string {
   const lines = [
     `dry run: nothing was changed on ${functionName}`,
-    `a sweep would publish ${plan.versions} versions and make about ${plan.totalCalls} API calls:`,
+    plan.adaptive
+      ? `a sweep would publish up to ${plan.versions} versions and make up to about ${plan.totalCalls} API calls:`
+      : `a sweep would publish ${plan.versions} versions and make about ${plan.totalCalls} API calls:`,
     ...Object.entries(plan.calls).map(([operation, count]) => `  ${operation.padEnd(28)} ${count}`),
     `estimated cost of ${plan.invocations} invocations: ~$${plan.estimate.typicalUsd.toFixed(6)} if each runs ${plan.estimate.typicalDurationMs} ms, at most $${plan.estimate.worstCaseUsd.toFixed(6)} if each runs until its ${plan.estimate.worstCaseDurationMs / 1000} s timeout`,
   ];

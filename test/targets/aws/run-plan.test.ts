@@ -61,6 +61,9 @@ describe("dry run and cost estimate", () => {
       pricing,
     });
     assert.equal(plan.invocations, 30);
+    assert.equal(plan.adaptive, true);
+    assert.equal(plan.versions, 2);
+    assert.match(formatAwsRunPlan("fn", plan), /up to 2 versions/);
     assert.ok(
       Math.abs(
         plan.estimate.worstCaseUsd -
