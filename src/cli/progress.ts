@@ -71,9 +71,9 @@ export function terminalProgress(stream: Writable, options: ProgressOptions = {}
         }
         draw(event.done === event.planned);
       } else {
+        // No redraw: the next size's start shows it, and until then the line still names this size.
         sizesSeen.add(event.memoryMb);
         state.sizesDone = sizesSeen.size;
-        draw(true);
       }
     },
     done() {
