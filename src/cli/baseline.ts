@@ -56,13 +56,13 @@ export function parseBaselineOptions(
  */
 export async function checkSameFunction(
   baseline: ResultDocument,
-  current: ResultDocument,
+  currentFunction: string,
   baselineName: string,
   force: boolean,
   io: CliIo,
 ): Promise<void> {
-  if (baseline.function === current.function) return;
-  const message = `${baselineName} is a result for ${baseline.function}, not ${current.function}`;
+  if (baseline.function === currentFunction) return;
+  const message = `${baselineName} is a result for ${baseline.function}, not ${currentFunction}`;
   if (!force) {
     throw new UsageError(message, {
       hint: "give a baseline of the same function, or add --force to compare them anyway",
@@ -105,18 +105,20 @@ export async function applyBaseline(
   io: CliIo,
 ): Promise<BaselineOutcome> {
   const baseline = await readResultFile(io.cwd, baselinePath);
-  return compareWithBaseline(doc, baseline, baselinePath, options, io);
+  await checkSameFunction(baseline, doc.function, baselinePath, options.force, io);
+  return compareWithBaseline(doc, baseline, options);
 }
 
-/** applyBaseline with the baseline already read (by readResultFile). */
-export async function compareWithBaseline(
+/**
+ * The comparison and gate for a baseline already read (readResultFile) and
+ * checked to be of the same function (checkSameFunction), as `run` does
+ * before the sweep so that a wrong baseline costs no invocation.
+ */
+export function compareWithBaseline(
   doc: ResultDocument,
   baseline: ResultDocument,
-  baselineName: string,
-  options: BaselineOptions,
-  io: CliIo,
-): Promise<BaselineOutcome> {
-  await checkSameFunction(baseline, doc, baselineName, options.force, io);
+  options: Pick<BaselineOptions, "failOnRegression">,
+): BaselineOutcome {
   const comparison = compareResults(baseline, doc, {
     ...(options.failOnRegression !== undefined && { threshold: options.failOnRegression }),
   });

@@ -44,7 +44,7 @@ export async function compareCommand(
     typeof raw.failOnRegression === "string" ? parseThreshold(raw.failOnRegression) : undefined;
   const baseline = await readResultFile(io.cwd, baselinePath);
   const current = await readResultFile(io.cwd, currentPath);
-  await checkSameFunction(baseline, current, baselinePath, raw.force === true, io);
+  await checkSameFunction(baseline, current.function, baselinePath, raw.force === true, io);
   const comparison = compareResults(baseline, current, {
     ...(threshold !== undefined && { threshold }),
   });

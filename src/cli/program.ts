@@ -59,13 +59,40 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "--isolation <kind>",
       "local: auto (default), cgroup-v2, cgroup-v1, user-space-throttle or none",
     )
+    .option(
+      "--baseline <file>",
+      "compare with an earlier result (--out or --json) and show what changed",
+    )
+    .option(
+      "--fail-on-regression <threshold>",
+      "with --baseline: exit 3 on a regression of more than this beyond noise (10% or 0.1)",
+    )
+    .option("--force", "with --baseline: compare even when it is for another function")
     .option("--json", "print only the result document (JSON) on stdout")
-    .option("--output <format>", "table (default) or json")
+    .option("--output <format>", "table (default), json or markdown")
     .option("--out <file>", "also write the result document to this file (atomically)")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (fn: string, options: Record<string, unknown>) => {
       const { runCommand } = await import("./run-command.js");
       exitCode = await runCommand(fn, options, io);
+    });
+
+  program
+    .command("compare")
+    .description(
+      "compare a result with a baseline result of the same function; gate on regressions",
+    )
+    .argument("<baseline>", "the earlier result (JSON from run --json or --out)")
+    .argument("<current>", "the newer result")
+    .option(
+      "--fail-on-regression <threshold>",
+      "exit 3 when cost or p95 at the current size got worse by more than this beyond noise (10% or 0.1), or the recommendation moved that far",
+    )
+    .option("--force", "compare results of different functions")
+    .option("--output <format>", "table (default), markdown or json")
+    .action(async (baseline: string, current: string, options: Record<string, unknown>) => {
+      const { compareCommand } = await import("./compare-command.js");
+      exitCode = await compareCommand([baseline, current], options, io);
     });
 
   program

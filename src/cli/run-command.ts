@@ -1,13 +1,17 @@
 import { InterruptedError } from "../errors.js";
 import { predict } from "../model/fit.js";
+import { resultJson } from "../report/canonical.js";
+import { renderComparisonText } from "../report/render-comparison.js";
 import { renderResult } from "../report/renderers.js";
 import type { ResultDocument } from "../report/result.js";
 import { tune } from "../tune/tune.js";
+import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
 import { createTarget } from "./create-target.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { terminalProgress } from "./progress.js";
+import { readResultFile } from "./result-file.js";
 import { parseRunOptions, pricingFor } from "./run-options.js";
 import { VERSION } from "./version.js";
 
@@ -18,6 +22,9 @@ export async function runCommand(
   io: CliIo,
 ): Promise<number> {
   const settings = await parseRunOptions(functionArg, raw, io.cwd);
+  // A bad baseline fails now, before any invocation is spent.
+  const baseline =
+    settings.baseline === undefined ? undefined : await readResultFile(io.cwd, settings.baseline);
   const target = await createTarget(settings, io);
   const abort = new AbortController();
   let interrupted: "SIGINT" | "SIGTERM" | undefined;
@@ -37,6 +44,9 @@ export async function runCommand(
   let doc: ResultDocument;
   try {
     const described = await target.describe();
+    if (baseline !== undefined && settings.baseline !== undefined) {
+      await checkSameFunction(baseline, described.name, settings.baseline, settings.force, io);
+    }
     const pricing = pricingFor(settings, described);
     const { plan, planSummary, notes } = choosePlan(settings, target, pricing);
     const info = { ...described, warnings: [...described.warnings, ...notes] };
@@ -70,21 +80,32 @@ export async function runCommand(
   }
   if (interrupted !== undefined) throw new InterruptedError(interrupted);
 
+  const comparison =
+    baseline && settings.baseline !== undefined
+      ? compareWithBaseline(doc, baseline, { failOnRegression: settings.failOnRegression })
+      : undefined;
   const fit = doc.model;
+  const color = useColor(io);
   await write(
     io.stdout,
     renderResult(doc, settings.output, {
-      color: useColor(io),
+      color,
       width: Math.max(60, Math.min(io.columns, 140)),
       ...(fit !== null && { predict: (memoryMb: number) => predict(fit, memoryMb) }),
+      ...(comparison && { comparison: comparison.comparison }),
     }),
   );
+  if (comparison !== undefined && settings.output !== "markdown") {
+    // stdout holds only the document with --json; the comparison then goes to stderr.
+    const stream = settings.output === "json" ? io.stderr : io.stdout;
+    const text = renderComparisonText(comparison.comparison, { color });
+    await write(stream, text.endsWith("\n") ? text : `${text}\n`);
+  }
   if (settings.output === "json" && doc.warnings.length > 0) {
     // The document carries them too; a person watching a --json run should still see them.
     await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
   }
-  if (settings.out !== undefined) {
-    await writeFileAtomically(io.cwd, settings.out, `${JSON.stringify(doc, null, 2)}\n`);
-  }
+  if (settings.out !== undefined) await writeFileAtomically(io.cwd, settings.out, resultJson(doc));
+  if (comparison?.error) throw comparison.error;
   return 0;
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { UsageError } from "../errors.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
-import { isOutputFormat, type OutputFormat } from "../report/renderers.js";
+import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
 import type { Strategy } from "../report/result.js";
 import type { TargetKind } from "../targets/target.js";
 import {
@@ -12,6 +12,7 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
 } from "../tune/memory-spec.js";
+import { parseBaselineOptions } from "./baseline.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
 const TARGETS: readonly TargetKind[] = ["local", "replay"];
@@ -49,6 +50,10 @@ export interface RunSettings {
   billInit: boolean;
   isolation: IsolationChoice;
   output: OutputFormat;
+  /** `--baseline`: an earlier result to compare with. */
+  baseline: string | undefined;
+  failOnRegression: number | undefined;
+  force: boolean;
   out: string | undefined;
   quiet: boolean;
 }
@@ -144,7 +149,9 @@ export async function parseRunOptions(
   }
   const output = json ? "json" : (outputText ?? "table");
   if (!isOutputFormat(output)) {
-    throw new UsageError(`unknown --output '${output}'`, { hint: "use one of: table, json" });
+    throw new UsageError(`unknown --output '${output}'`, {
+      hint: `use one of: ${Object.keys(renderers).join(", ")}`,
+    });
   }
   const targetText = text(raw, "target");
   const maxP95 = text(raw, "maxP95");
@@ -184,6 +191,7 @@ export async function parseRunOptions(
     billInit: raw.billInit !== false,
     isolation: oneOf("--isolation", text(raw, "isolation") ?? "auto", ISOLATIONS),
     output,
+    ...parseBaselineOptions(raw),
     out: text(raw, "out"),
     quiet: raw.quiet === true,
   };

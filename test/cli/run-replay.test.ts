@@ -97,6 +97,50 @@ describe("run --target replay", () => {
   });
 });
 
+describe("run --baseline", () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "lambda-tune-baseline-"));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it("compares with an earlier result and passes the gate on the same recording", async () => {
+    const base = join(dir, "base.json");
+    assert.equal((await runCli(replay(F5, "-n", "10", "--out", base))).code, 0);
+    const run = await runCli(
+      replay(F5, "-n", "10", "--seed", "9", "--baseline", base, "--fail-on-regression", "10%"),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /gate --fail-on-regression 10% .*: passed/);
+    const json = await runCli(replay(F5, "-n", "10", "--json", "--baseline", base));
+    assert.equal(json.code, 0, json.stderr);
+    assertValidResult(JSON.parse(json.stdout));
+    assert.match(json.stderr, /this run against the baseline/);
+  });
+
+  it("refuses a baseline of another function before the sweep, unless forced", async () => {
+    const base = join(dir, "other.json");
+    const first = await runCli(["run", "other", "--replay-file", F5, "-n", "10", "--out", base]);
+    assert.equal(first.code, 0, first.stderr);
+    const refused = await runCli(replay(F5, "-n", "10", "--baseline", base));
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /is a result for other, not f[\s\S]*--force/);
+    const forced = await runCli(replay(F5, "-n", "10", "--baseline", base, "--force"));
+    assert.equal(forced.code, 0, forced.stderr);
+  });
+
+  it("refuses --fail-on-regression without a baseline, and a baseline that is not a result", async () => {
+    const run = await runCli(replay(F5, "--fail-on-regression", "10%"));
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /needs a baseline/);
+    const notResult = join(dir, "not.json");
+    await writeFile(notResult, '{"hello": 1}');
+    const bad = await runCli(replay(F5, "--baseline", notResult));
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /not a lambda-tune result/);
+  });
+});
+
 describe("run: bad input", () => {
   let dir: string;
   before(async () => {
