@@ -81,7 +81,8 @@ footer { margin-top: 32px; color: var(--muted); font-size: 0.85rem; }
   :root {
     color-scheme: light;
     --fg: #000; --muted: #444; --bg: #fff; --panel: #fff; --border: #bbb; --grid: #e3e3e3;
-    --good-bg: #fff; --bad-bg: #fff; --warn-bg: #fff;
+    --measured: #0969da; --band: rgba(9, 105, 218, 0.14); --fit: #8250df;
+    --good: #1a7f37; --good-bg: #fff; --bad: #cf222e; --bad-bg: #fff; --warn: #9a6700; --warn-bg: #fff;
   }
   body { font-size: 11pt; }
   main { max-width: none; padding: 0; }
