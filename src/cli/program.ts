@@ -69,7 +69,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .option("--force", "with --baseline: compare even when it is for another function")
     .option("--json", "print only the result document (JSON) on stdout")
-    .option("--output <format>", "table (default), json or markdown")
+    .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (fn: string, options: Record<string, unknown>) => {
@@ -93,6 +93,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (baseline: string, current: string, options: Record<string, unknown>) => {
       const { compareCommand } = await import("./compare-command.js");
       exitCode = await compareCommand([baseline, current], options, io);
+    });
+
+  program
+    .command("report")
+    .description(
+      "render a saved result (from run --json or --out) as a table, markdown, html or json",
+    )
+    .argument("<file>", "a result document written by lambda-tune run")
+    .option("--output <format>", "table (default), markdown, html or json")
+    .option("--out <file>", "write the rendering to this file instead of stdout")
+    .action(async (file: string, options: { output?: string; out?: string }) => {
+      const { reportCommand } = await import("./report-command.js");
+      exitCode = await reportCommand(file, options, io);
     });
 
   program

@@ -10,7 +10,7 @@ import { choosePlan } from "./choose-plan.js";
 import { createTarget } from "./create-target.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
-import { terminalProgress } from "./progress.js";
+import { type Progress, progressFor } from "./progress.js";
 import { readResultFile } from "./result-file.js";
 import { parseRunOptions, pricingFor } from "./run-options.js";
 import { VERSION } from "./version.js";
@@ -36,10 +36,7 @@ export async function runCommand(
   const onTerm = () => onSignal("SIGTERM");
   process.once("SIGINT", onInt);
   process.once("SIGTERM", onTerm);
-  const progress =
-    io.stderrIsTty && !settings.quiet && io.env.CI === undefined
-      ? terminalProgress(io.stderr)
-      : undefined;
+  let progress: Progress | undefined;
 
   let doc: ResultDocument;
   try {
@@ -50,6 +47,7 @@ export async function runCommand(
     const pricing = pricingFor(settings, described);
     const { plan, planSummary, notes } = choosePlan(settings, target, pricing);
     const info = { ...described, warnings: [...described.warnings, ...notes] };
+    progress = progressFor(io, settings.quiet, planSummary.budget ?? undefined);
     doc = await tune({
       target,
       info,
