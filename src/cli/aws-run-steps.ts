@@ -1,6 +1,7 @@
 import type { Pricing } from "../model/pricing.js";
 import type { ResultDocument } from "../report/result.js";
 import type { FunctionInfo, Target } from "../targets/target.js";
+import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../tune/memory-spec.js";
 import { type CliIo, write } from "./io.js";
 
 /** The run options only the aws target reads (RunSettings has them once wired). */
@@ -12,6 +13,14 @@ export interface AwsRunFlags {
   /** --timeout, when given: the sweep's timeout and so the worst case. */
   timeoutSeconds: number | undefined;
   output: string;
+  /** `default` when --memory was not given: an adaptive planner may then choose any size. */
+  memory: string;
+  sizes: readonly number[];
+}
+
+function candidateSizes(flags: AwsRunFlags): readonly number[] {
+  if (flags.memory !== "default") return flags.sizes;
+  return Array.from({ length: MAX_MEMORY_MB - MIN_MEMORY_MB + 1 }, (_, i) => MIN_MEMORY_MB + i);
 }
 
 /**
@@ -23,8 +32,6 @@ export async function awsPreflight(options: {
   flags: AwsRunFlags;
   info: FunctionInfo;
   planSummary: ResultDocument["plan"];
-  /** The sizes an adaptive planner may choose from (its worst case is the largest). */
-  candidateSizes: readonly number[];
   pricing: Pricing;
   io: CliIo;
 }): Promise<boolean> {
@@ -35,7 +42,7 @@ export async function awsPreflight(options: {
   const plan = planAwsRun({
     plan:
       planSummary.budget !== null
-        ? { budget: planSummary.budget, sizes: options.candidateSizes }
+        ? { budget: planSummary.budget, sizes: candidateSizes(flags) }
         : { sizes: planSummary.sizes, invocationsPerSize: planSummary.invocationsPerSize ?? 0 },
     timeoutSeconds: flags.timeoutSeconds ?? options.info.currentTimeoutSeconds ?? 3,
     pricing: options.pricing,

@@ -108,6 +108,7 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
     | undefined;
   let journal: Journal | undefined;
   const versions = new Map<number, string>();
+  let preparing: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let lastRestore: RestoreOutcome | undefined;
@@ -301,15 +302,25 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
     async prepare(memoryMb: number): Promise<PreparedSize> {
       if (closed) throw new Error("the aws target was already restored");
       signal.throwIfAborted();
-      let version = versions.get(memoryMb);
-      if (version === undefined) {
-        try {
-          version = await track(publishSize(memoryMb));
-        } catch (error) {
-          await forgetUnchangedJournal().catch(() => {});
-          throw error;
+      // One configuration change at a time: a second update while one is in progress is a 409.
+      const previous = preparing;
+      let done = () => {};
+      preparing = new Promise<void>((resolve) => (done = resolve));
+      let version: string | undefined;
+      try {
+        await previous;
+        version = versions.get(memoryMb);
+        if (version === undefined) {
+          try {
+            version = await track(publishSize(memoryMb));
+          } catch (error) {
+            await forgetUnchangedJournal().catch(() => {});
+            throw error;
+          }
+          versions.set(memoryMb, version);
         }
-        versions.set(memoryMb, version);
+      } finally {
+        done();
       }
       const { clients, configuration } = await connect();
       const published = version;

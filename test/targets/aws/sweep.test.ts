@@ -195,6 +195,34 @@ describe("aws target against the emulator's Lambda API", () => {
     assert.equal((await configurationOf(emu.admin, "noop")).MemorySize, 256);
   });
 
+  it("survives dropped connections and 500s on every kind of call", async () => {
+    for (const operation of [
+      "UpdateFunctionConfiguration",
+      "PublishVersion",
+      "GetFunction",
+      "Invoke",
+    ]) {
+      emu.api.faults.inject({ operation, kind: "drop", times: 1 });
+      emu.api.faults.inject({ operation, kind: "500", times: 1 });
+    }
+    const aws = target("noop");
+    let sweep: Awaited<ReturnType<typeof runSweep>>;
+    try {
+      sweep = await runSweep({
+        target: aws,
+        plan: { sizes: [128, 256], invocationsPerSize: 3 },
+        payload: "{}",
+        concurrency: 2,
+      });
+    } finally {
+      await aws.restore();
+    }
+    assert.equal([...sweep.records.values()].flat().length, 6);
+    assert.equal(aws.restoreOutcome()?.configuration, "restored");
+    assert.equal(aws.restoreOutcome()?.deletedVersions.length, 2);
+    assert.equal((await configurationOf(emu.admin, "noop")).MemorySize, 256);
+  });
+
   it("restores after a failure mid-sweep (PublishVersion failing with 500)", async () => {
     const configBefore = await configurationOf(emu.admin, "failing");
     const versionsBefore = await versionsOf(emu.admin, "failing");
