@@ -96,11 +96,16 @@ function stringEnd(b: Buffer, p: number, end: number): number {
   let all = true;
   while (p < end) {
     const c = b[p] as number;
+    // Most bytes are printable ASCII past the quote: one test for them.
+    if (c > QUOTE && c < NON_ASCII && c !== BACKSLASH) {
+      p++;
+      continue;
+    }
     if (c === QUOTE) {
       ascii = all;
       return p;
     }
-    if (c === BACKSLASH || c < CONTROL) return -1;
+    if (c < CONTROL || c === BACKSLASH) return -1;
     if (c >= NON_ASCII) all = false;
     p++;
   }
@@ -211,8 +216,14 @@ let valueAt = 0;
 /**
  * The index in `known` of the member name at `p` (setting `valueAt`),
  * `known.length` for another name, or -1 where the fast path gives up.
+ * `expected` is tried first: members usually come in Lambda's order.
  */
-function keyAt(b: Buffer, p: number, end: number, known: readonly Key[]): number {
+function keyAt(b: Buffer, p: number, end: number, known: readonly Key[], expected: number): number {
+  const likely = known[expected];
+  if (likely !== undefined && matchAt(b, p, end, likely.quoted)) {
+    valueAt = skipSpace(b, p + likely.quoted.length);
+    return expected;
+  }
   for (let i = 0; i < known.length; i++) {
     const quoted = (known[i] as Key).quoted;
     if (matchAt(b, p, end, quoted)) {
@@ -240,12 +251,14 @@ function readMetrics(b: Buffer, p: number, end: number): number {
   if (b[p] !== OPEN_OBJECT) return -1;
   p = skipSpace(b, p + 1);
   if (b[p] === CLOSE_OBJECT) return p + 1;
+  let expected = 0;
   for (;;) {
-    const slot = keyAt(b, p, end, METRIC_KEYS);
+    const slot = keyAt(b, p, end, METRIC_KEYS, expected);
     if (slot < 0 || slot >= metrics.length || !Number.isNaN(metrics[slot] as number)) return -1;
     const value = readNumber(b, valueAt);
     if (Number.isNaN(value)) return -1;
     metrics[slot] = value;
+    expected = slot + 1;
     p = nextMember(b, numberEnd, CLOSE_OBJECT);
     if (p < -1) return -2 - p;
     if (p < 0) return -1;
@@ -268,7 +281,7 @@ function readTracing(b: Buffer, p: number, end: number): string | null | undefin
     return value;
   }
   for (;;) {
-    const key = keyAt(b, p, end, TRACING_KEYS);
+    const key = keyAt(b, p, end, TRACING_KEYS, 0);
     if (key < 0) return undefined;
     const v = valueAt;
     let after: number;
@@ -290,9 +303,13 @@ function readTracing(b: Buffer, p: number, end: number): string | null | undefin
   }
 }
 
-/** The status named by the string whose opening quote is at `v`, or undefined. */
+/** End of the status read last by `statusAt`. */
+let statusEnd = 0;
+
+/** The status named by the string whose opening quote is at `v` (setting `statusEnd`), or undefined. */
 function statusAt(b: Buffer, v: number, end: number): InvocationStatus | undefined {
   const close = b[v] === QUOTE ? stringEnd(b, v + 1, end) : -1;
+  statusEnd = close + 1;
   for (const [name, status] of STATUSES) if (is(b, v + 1, close, name)) return status;
   return undefined;
 }
@@ -309,9 +326,10 @@ function readBody(b: Buffer, p: number, end: number): ReportRecord | undefined {
   let errorType: string | undefined;
   let sawTracing = false;
   let traceValue: string | null = null;
+  let expected = 0;
   p = skipSpace(b, p + 1);
   for (;;) {
-    const key = keyAt(b, p, end, BODY_KEYS);
+    const key = keyAt(b, p, end, BODY_KEYS, expected);
     if (key < 0) return undefined;
     const v = valueAt;
     let after: number;
@@ -328,7 +346,7 @@ function readBody(b: Buffer, p: number, end: number): ReportRecord | undefined {
       if (status !== undefined) return undefined;
       status = statusAt(b, v, end);
       if (status === undefined) return undefined;
-      after = stringEnd(b, v + 1, end) + 1;
+      after = statusEnd;
     } else if (key === ERROR_TYPE) {
       const close = b[v] === QUOTE ? stringEnd(b, v + 1, end) : -1;
       if (errorType !== undefined || close < 0 || !ascii) return undefined;
@@ -344,6 +362,7 @@ function readBody(b: Buffer, p: number, end: number): ReportRecord | undefined {
       after = skipValue(b, v, end, 2);
     }
     if (after < 0) return undefined;
+    expected = key + 1;
     p = nextMember(b, after, CLOSE_OBJECT);
     if (p < -1) {
       bodyEnd = -2 - p;
@@ -397,9 +416,10 @@ export function scanJsonReport(b: Buffer, open: number, end: number): ReportReco
   let sawType = false;
   let record: ReportRecord | undefined;
   let sawRecord = false;
+  let expected = 0;
   let p = skipSpace(b, open + 1);
   for (;;) {
-    const key = keyAt(b, p, end, EVENT_KEYS);
+    const key = keyAt(b, p, end, EVENT_KEYS, expected);
     if (key < 0) return undefined;
     const v = valueAt;
     let after: number;
@@ -418,6 +438,7 @@ export function scanJsonReport(b: Buffer, open: number, end: number): ReportReco
       after = skipValue(b, v, end, 1);
       if (after < 0) return undefined;
     }
+    expected = key + 1;
     p = nextMember(b, after, CLOSE_OBJECT);
     // Nothing may follow the event: JSON.parse would reject it.
     if (p < -1) return sawType && -2 - p === end ? record : undefined;

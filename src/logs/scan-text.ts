@@ -92,6 +92,11 @@ function readNumber(b: Buffer, p: number): number {
 function tokenEnd(b: Buffer, p: number, end: number): number {
   while (p < end) {
     const c = b[p] as number;
+    // Most bytes are printable ASCII: one test for them.
+    if (c > SPACE && c < NON_ASCII) {
+      p++;
+      continue;
+    }
     if (c === TAB || c === SPACE) return p;
     if (c >= NON_ASCII) return -1;
     p++;
