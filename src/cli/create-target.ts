@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { availableParallelism, homedir } from "node:os";
 import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import { UsageError } from "../errors.js";
@@ -12,21 +12,41 @@ import type { RunSettings } from "./run-options.js";
 /** The local target's function timeout when neither the user nor the function sets one. */
 const DEFAULT_LOCAL_TIMEOUT_SECONDS = 30;
 
-function chooseTarget(settings: RunSettings, io: CliIo): "local" | "replay" {
-  if (settings.target !== undefined) return settings.target === "aws" ? "local" : settings.target;
+function chooseTarget(settings: RunSettings, io: CliIo): "local" | "aws" | "replay" {
+  if (settings.target !== undefined) return settings.target;
   if (settings.replayFile !== undefined) return "replay";
-  if (isLocalHandlerSpec(settings.functionArg, io.cwd)) return "local";
-  throw new UsageError(
-    `'${settings.functionArg}' is not a local handler (path/to/file.export with the file present)`,
-    {
-      hint: "name a handler file, e.g. fixtures/functions/cpu-bound/index.handler, or replay a recording with --replay-file F (the aws target is not available yet)",
-    },
-  );
+  // Lambda function names and ARNs have no "/"; a path is a handler, even a missing one.
+  const looksLikePath =
+    settings.functionArg.includes("/") && !settings.functionArg.startsWith("arn:");
+  if (looksLikePath || isLocalHandlerSpec(settings.functionArg, io.cwd)) return "local";
+  return "aws";
 }
 
 /** Builds the target the user asked for, with limits checked before anything runs. */
-export async function createTarget(settings: RunSettings, io: CliIo): Promise<Target> {
+export async function createTarget(
+  settings: RunSettings,
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<Target> {
   const kind = chooseTarget(settings, io);
+  if (kind === "aws") {
+    const { checkNoJournal, createAwsTarget, journalDir } = await import("../targets/aws/index.js");
+    const stateDir = journalDir(io.env, io.env.HOME ?? homedir());
+    await checkNoJournal({
+      stateDir,
+      functionArg: settings.functionArg,
+      ...(settings.region !== undefined && { region: settings.region }),
+    });
+    return createAwsTarget({
+      functionArg: settings.functionArg,
+      stateDir,
+      ...(signal !== undefined && { signal }),
+      ...(settings.region !== undefined && { region: settings.region }),
+      ...(settings.profile !== undefined && { profile: settings.profile }),
+      ...(settings.endpointUrl !== undefined && { endpointUrl: settings.endpointUrl }),
+      ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+    });
+  }
   if (kind === "replay") {
     if (settings.replayFile === undefined) {
       throw new UsageError("--target replay needs a recording", {

@@ -26,7 +26,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "a local handler (path/to/file.export) or, with --target replay, a name for the recording",
     )
     .addOption(
-      new Option("--target <target>", "where to run: local (default for a handler path) or replay"),
+      new Option(
+        "--target <target>",
+        "where to run: local (default for a handler path), aws or replay",
+      ),
     )
     .option("--memory <sizes>", "sizes in MB: a list (128,256,512) or a range (128-3008:64)")
     .option("-n, --invocations <N>", "invocations per size: a fixed grid (default 10)")
@@ -43,7 +46,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "balanced: cost tolerance over the cheapest (default 10%)",
     )
     .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
-    .option("--region <region>", "AWS region for pricing (default us-east-1)")
+    .option(
+      "--region <region>",
+      "AWS region (aws: the function's, default AWS_REGION or the profile's); also for pricing",
+    )
+    .option("--profile <name>", "aws: named profile in ~/.aws/config for credentials and region")
+    .option(
+      "--endpoint-url <url>",
+      "aws: send Lambda and CloudWatch Logs calls here (e.g. `lambda-tune emulate`)",
+    )
+    .option("--dry-run", "aws: print the API calls and the cost estimate; change nothing")
+    .option("--max-cost <usd>", "aws: refuse a sweep whose worst-case cost is above this (exit 3)")
+    .option(
+      "--apply",
+      "aws: set the recommended memory and timeout on the function instead of restoring it",
+    )
+    .option(
+      "--apply-alias <name>",
+      "aws: publish a version with the recommendation and point this alias at it",
+    )
     .option("--architecture <arch>", "x86_64 or arm64, for pricing (default: the function's)")
     .option("--price-per-gb-second <usd>", "override the price per GB-second")
     .option("--price-per-request <usd>", "override the price per request")
@@ -106,6 +127,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .action(async (file: string, options: { output?: string; out?: string }) => {
       const { reportCommand } = await import("./report-command.js");
       exitCode = await reportCommand(file, options, io);
+    });
+
+  program
+    .command("restore")
+    .description(
+      "put a function back from the journal a killed run left: its configuration, and delete the versions that run published",
+    )
+    .argument("<function>", "the function's name or ARN")
+    .option("--region <region>", "AWS region (default: the journal's)")
+    .option("--profile <name>", "named profile in ~/.aws/config")
+    .option("--endpoint-url <url>", "send the calls here instead of AWS")
+    .option("--force", "restore even though the process that wrote the journal still runs")
+    .action(async (fn: string, options: Record<string, unknown>) => {
+      const { restoreCommand } = await import("./restore-command.js");
+      exitCode = await restoreCommand(fn, options, io);
     });
 
   program

@@ -5,6 +5,7 @@ import { renderComparisonText } from "../report/render-comparison.js";
 import { renderResult } from "../report/renderers.js";
 import type { ResultDocument } from "../report/result.js";
 import { tune } from "../tune/tune.js";
+import { awsApply, awsPreflight, awsRestoreReport } from "./aws-run-steps.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
 import { createTarget } from "./create-target.js";
@@ -25,8 +26,9 @@ export async function runCommand(
   // A bad baseline fails now, before any invocation is spent.
   const baseline =
     settings.baseline === undefined ? undefined : await readResultFile(io.cwd, settings.baseline);
-  const target = await createTarget(settings, io);
+  // Before the target, so the aws target can abort its calls in flight on Ctrl-C.
   const abort = new AbortController();
+  const target = await createTarget(settings, io, abort.signal);
   let interrupted: "SIGINT" | "SIGTERM" | undefined;
   const onSignal = (signal: "SIGINT" | "SIGTERM") => {
     interrupted = signal;
@@ -47,6 +49,8 @@ export async function runCommand(
     const pricing = pricingFor(settings, described);
     const { plan, planSummary, notes } = choosePlan(settings, target, pricing);
     const info = { ...described, warnings: [...described.warnings, ...notes] };
+    const preflight = { target, flags: settings, info, planSummary, pricing, io };
+    if (await awsPreflight(preflight)) return 0;
     progress = progressFor(io, settings.quiet, planSummary.budget ?? undefined);
     doc = await tune({
       target,
@@ -67,12 +71,14 @@ export async function runCommand(
       signal: abort.signal,
       ...(progress && { onProgress: progress.onProgress }),
     });
+    await awsApply(target, settings, doc, io);
   } catch (error) {
     if (interrupted !== undefined) throw new InterruptedError(interrupted);
     throw error;
   } finally {
     progress?.done();
     await target.restore();
+    await awsRestoreReport(target, io);
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }

@@ -15,7 +15,7 @@ import {
 import { parseBaselineOptions } from "./baseline.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
-const TARGETS: readonly TargetKind[] = ["local", "replay"];
+const TARGETS: readonly TargetKind[] = ["local", "aws", "replay"];
 const ISOLATIONS = ["auto", "cgroup-v2", "cgroup-v1", "user-space-throttle", "none"] as const;
 export type IsolationChoice = (typeof ISOLATIONS)[number];
 
@@ -40,6 +40,14 @@ export interface RunSettings {
   balancedTolerance: number | undefined;
   maxP95Ms: number | undefined;
   region: string | undefined;
+  /** aws: --endpoint-url and --profile, as the AWS CLI spells them. */
+  endpointUrl: string | undefined;
+  profile: string | undefined;
+  /** aws: --dry-run, --max-cost USD, --apply, --apply-alias NAME. */
+  dryRun: boolean;
+  maxCostUsd: number | undefined;
+  apply: boolean;
+  applyAlias: string | undefined;
   architecture: string | undefined;
   pricePerGbSecond: number | undefined;
   pricePerRequest: number | undefined;
@@ -161,6 +169,13 @@ export async function parseRunOptions(
   const seed = text(raw, "seed");
   const concurrency = text(raw, "concurrency");
   const budget = text(raw, "budget");
+  const maxCost = text(raw, "maxCost");
+  const applyAlias = text(raw, "applyAlias");
+  if (raw.apply === true && applyAlias !== undefined) {
+    throw new UsageError("--apply and --apply-alias were both given", {
+      hint: "--apply changes the function itself; --apply-alias NAME points an alias at a new version instead: keep one",
+    });
+  }
   return {
     functionArg,
     target: targetText === undefined ? undefined : oneOf("--target", targetText, TARGETS),
@@ -179,6 +194,12 @@ export async function parseRunOptions(
       tolerance === undefined ? undefined : percent("--balanced-tolerance", tolerance),
     maxP95Ms: maxP95 === undefined ? undefined : positiveNumber("--max-p95", maxP95, "ms"),
     region: text(raw, "region"),
+    endpointUrl: text(raw, "endpointUrl"),
+    profile: text(raw, "profile"),
+    dryRun: raw.dryRun === true,
+    maxCostUsd: maxCost === undefined ? undefined : positiveNumber("--max-cost", maxCost, "USD"),
+    apply: raw.apply === true,
+    applyAlias,
     architecture: text(raw, "architecture"),
     pricePerGbSecond:
       price === undefined ? undefined : positiveNumber("--price-per-gb-second", price, "USD"),

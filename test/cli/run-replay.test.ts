@@ -232,6 +232,24 @@ describe("run: bad input", () => {
     assert.match(run.stderr, /--budget 40 is more than the recording holds/);
   });
 
-  it("a function that is neither a handler file nor a recording", () =>
-    usage(["run", "my-function"], /not a local handler/));
+  it("a missing handler file", () =>
+    usage(["run", "fixtures/functions/nope/index.handler"], /no handler file for/));
+
+  it("a function name goes to the aws target, which says how to give a region", async () => {
+    const home = await mkdtemp(join(tmpdir(), "lambda-tune-home-"));
+    const run = await runCli(["run", "my-function"], {
+      env: {
+        HOME: home,
+        AWS_REGION: "",
+        AWS_DEFAULT_REGION: "",
+        AWS_PROFILE: "",
+        AWS_CONFIG_FILE: join(home, "config"),
+        AWS_SHARED_CREDENTIALS_FILE: join(home, "credentials"),
+      },
+    });
+    await rm(home, { recursive: true, force: true });
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /no AWS region given[\s\S]*--region/);
+    assert.doesNotMatch(run.stderr, /NodeVersionSupportWarning/);
+  });
 });
