@@ -32,7 +32,8 @@ const MAX_DEPTH = 16;
 
 /** `platform.report`, which every JSON REPORT event mentions. */
 export const PLATFORM_REPORT = Buffer.from("platform.report", "latin1");
-const PLATFORM_REPORT_BYTES = Uint8Array.from(PLATFORM_REPORT);
+const QUOTED_PLATFORM_REPORT = pattern('"platform.report"');
+const QUOTED_SUCCESS = pattern('"success"');
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
@@ -308,6 +309,10 @@ let statusEnd = 0;
 
 /** The status named by the string whose opening quote is at `v` (setting `statusEnd`), or undefined. */
 function statusAt(b: Buffer, v: number, end: number): InvocationStatus | undefined {
+  if (matchAt(b, v, end, QUOTED_SUCCESS)) {
+    statusEnd = v + QUOTED_SUCCESS.length;
+    return "success";
+  }
   const close = b[v] === QUOTE ? stringEnd(b, v + 1, end) : -1;
   statusEnd = close + 1;
   for (const [name, status] of STATUSES) if (is(b, v + 1, close, name)) return status;
@@ -424,10 +429,10 @@ export function scanJsonReport(b: Buffer, open: number, end: number): ReportReco
     const v = valueAt;
     let after: number;
     if (key === TYPE) {
-      const close = b[v] === QUOTE ? stringEnd(b, v + 1, end) : -1;
-      if (sawType || !is(b, v + 1, close, PLATFORM_REPORT_BYTES)) return undefined;
+      // Any other type, or the same spelled with escapes, is for the general parser.
+      if (sawType || !matchAt(b, v, end, QUOTED_PLATFORM_REPORT)) return undefined;
       sawType = true;
-      after = close + 1;
+      after = v + QUOTED_PLATFORM_REPORT.length;
     } else if (key === RECORD) {
       if (sawRecord) return undefined;
       sawRecord = true;
