@@ -14,6 +14,7 @@ import {
   separation,
   signedSeparation,
 } from "./size-estimates.js";
+import { detectWorkMs, staircaseSize } from "./staircase.js";
 
 /** Calls at a size before it may be recommended. */
 export const MIN_CALLS_TO_RECOMMEND = 3;
@@ -251,6 +252,14 @@ export function decideNextStep(context: Context, observations: Observations): De
       }
     );
   }
+  // A short, stepped function: the candidates are the CFS step edges, not a smooth curve's minimum.
+  const workMs = detectWorkMs(observations, context.probes);
+  if (workMs !== undefined) {
+    const open = (memoryMb: number) => remainingCapacity(context, observations, memoryMb) > 0;
+    const edge = staircaseSize(workMs, context.sizes, observations, open);
+    const edgeStep = edge === undefined ? undefined : step(context, observations, edge, 1, left);
+    return edgeStep ?? settle(context, observations, estimated, left);
+  }
   if (left > Math.ceil(SETTLE_SHARE * context.budget)) {
     // One call is a poor incumbent: a lucky draw would steer the whole search.
     if (best.calls < 2) {
@@ -275,9 +284,11 @@ export function decideNextStep(context: Context, observations: Observations): De
 
 /**
  * A planner that spends at most `budget` invocations: one call at each probe
- * size, a bracket search around the cheapest measured size, then calls that
- * settle the recommendation; it stops early once settled. Deterministic:
- * the same observations give the same step.
+ * size, a bracket search around the cheapest measured size (for a short
+ * function whose probes follow the CFS staircase: its predicted step edges
+ * instead, src/tune/staircase.ts), then calls that settle the recommendation;
+ * it stops early once settled. Deterministic: the same observations give the
+ * same step.
  */
 export function createAdaptivePlanner(options: AdaptivePlannerOptions): AdaptivePlanner {
   if (!Number.isInteger(options.budget) || options.budget < 1) {
