@@ -1,16 +1,17 @@
-import { isColdStart, type ReportRecord } from "../logs/record.js";
+import type { ReportRecord } from "../logs/record.js";
 import type { Recommendation } from "../report/result.js";
-import { costPerInvocation } from "./cost.js";
+import { steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
 
 export const BOOTSTRAP_ROUNDS = 2000;
 export const CONFIDENCE_LEVEL = 0.95;
 
-/** Per-invocation costs at one size, warm calls when there are any (as the tiers decide). */
+/** Per-invocation steady-state costs at one size, as the tiers decide. */
 function costsAt(records: readonly ReportRecord[], memoryMb: number, pricing: Pricing): number[] {
-  const atSize = records.filter((r) => r.memorySizeMB === memoryMb);
-  const warm = atSize.filter((r) => !isColdStart(r));
-  return (warm.length > 0 ? warm : atSize).map((r) => costPerInvocation(r, pricing));
+  return steadyStateCosts(
+    records.filter((r) => r.memorySizeMB === memoryMb),
+    pricing,
+  );
 }
 
 function resampledMean(values: readonly number[], random: () => number): number {

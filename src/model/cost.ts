@@ -1,4 +1,4 @@
-import type { ReportRecord } from "../logs/record.js";
+import { isColdStart, type ReportRecord } from "../logs/record.js";
 import type { Pricing } from "./pricing.js";
 
 /** GB = MB / 1024 (LAMBDA-FACTS.md, "Billing"). */
@@ -47,4 +47,17 @@ export function billedDurationFor(durationMs: number): number {
 /** Cost of an invocation lasting `durationMs` (not yet billed), for planners and predictions. */
 export function costForDuration(memoryMb: number, durationMs: number, pricing: Pricing): number {
   return costOfBilledDuration(memoryMb, billedDurationFor(durationMs), pricing);
+}
+
+/**
+ * The steady-state cost of each call at one size: the warm calls when there
+ * are any. A size measured only cold (the first call of a new environment on a
+ * live target) is costed from its Duration alone, billed to the ms as a warm
+ * call is: init is billed once per environment (LAMBDA-FACTS.md, "Billing"),
+ * not per call in production, and would make every newly probed size look dear.
+ */
+export function steadyStateCosts(records: readonly ReportRecord[], pricing: Pricing): number[] {
+  const warm = records.filter((record) => !isColdStart(record));
+  if (warm.length > 0) return warm.map((record) => costPerInvocation(record, pricing));
+  return records.map((record) => costForDuration(record.memorySizeMB, record.durationMs, pricing));
 }

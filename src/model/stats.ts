@@ -1,7 +1,7 @@
 import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
 import type { Distribution, Tier } from "../report/result.js";
-import { costPerInvocation } from "./cost.js";
+import { billedDurationFor, steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
 
 /** Max Memory Used above this share of the memory size earns a headroom warning. */
@@ -80,7 +80,8 @@ export function buildTier(
   // Steady state: a sweep's cold-start share says nothing about production's, so the
   // cost and billed duration that decide are the warm invocations' (cold starts shown apart).
   const steady = warm.length > 0 ? warm : records;
-  const costPerInvocationUsd = mean(steady.map((record) => costPerInvocation(record, pricing)));
+  const coldOnly = warm.length === 0 && cold.length > 0;
+  const costPerInvocationUsd = mean(steadyStateCosts(records, pricing));
   const tier: Tier = {
     memoryMb,
     invocations: records.length,
@@ -91,7 +92,11 @@ export function buildTier(
     outOfMemory: records.filter(isOutOfMemory).length,
     errorTypes,
     durationMs: summarize(steady.map((record) => record.durationMs)),
-    billedDurationMs: summarize(steady.map((record) => record.billedDurationMs)),
+    billedDurationMs: summarize(
+      steady.map((record) =>
+        coldOnly ? billedDurationFor(record.durationMs) : record.billedDurationMs,
+      ),
+    ),
     initDurationMs:
       cold.length > 0 ? summarize(cold.map((record) => record.initDurationMs ?? 0)) : null,
     maxMemoryUsedMb,
@@ -99,6 +104,11 @@ export function buildTier(
     costPerMillionUsd: costPerInvocationUsd * 1_000_000,
     warnings: [],
   };
+  if (coldOnly) {
+    tier.warnings.push(
+      `only cold starts were measured: billed duration and cost are Duration billed to the ms, without Init Duration`,
+    );
+  }
   const excluded = failureExclusion(tier);
   if (excluded !== undefined) tier.excluded = excluded;
   const headroom = headroomWarning(memoryMb, maxMemoryUsedMb);

@@ -1,5 +1,5 @@
-import { isColdStart, type ReportRecord } from "../logs/record.js";
-import { costForDuration, costPerInvocation } from "../model/cost.js";
+import type { ReportRecord } from "../logs/record.js";
+import { steadyStateCosts } from "../model/cost.js";
 import type { Pricing } from "../model/pricing.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
@@ -37,19 +37,6 @@ function mean(values: readonly number[]): number {
 }
 
 /**
- * Steady-state cost of each call: warm calls when a size has any, as the
- * model decides (src/model/stats.ts). A size measured only cold (its first
- * call on a live target) is costed from its Duration alone, billed to the ms:
- * init is billed once per new environment (LAMBDA-FACTS.md, "Billing"), not
- * per call in production, and would make every newly probed size look dear.
- */
-function steadyCosts(records: readonly ReportRecord[], pricing: Pricing): number[] {
-  const warm = records.filter((record) => !isColdStart(record));
-  if (warm.length > 0) return warm.map((record) => costPerInvocation(record, pricing));
-  return records.map((record) => costForDuration(record.memorySizeMB, record.durationMs, pricing));
-}
-
-/**
  * Mean cost per size and its standard error. One or two calls say little
  * about their own spread, so each size's variance is shrunk toward the
  * relative variance pooled over all sizes.
@@ -60,7 +47,7 @@ export function estimateSizes(observations: Observations, pricing: Pricing): Est
   let pooledDegrees = 0;
   for (const [memoryMb, records] of observations) {
     if (records.length === 0) continue;
-    const costs = steadyCosts(records, pricing);
+    const costs = steadyStateCosts(records, pricing);
     costsBySize.set(memoryMb, costs);
     const average = mean(costs);
     for (const cost of costs) pooledSquares += (cost / average - 1) ** 2;

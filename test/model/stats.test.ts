@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { OUT_OF_MEMORY } from "../../src/logs/record.js";
-import { costPerInvocation } from "../../src/model/cost.js";
+import { costForDuration, costPerInvocation } from "../../src/model/cost.js";
 import { buildTiers, groupBySize, summarize } from "../../src/model/stats.js";
 import { record, records, US_EAST_1_X86 } from "./make-records.js";
 
@@ -69,6 +69,19 @@ describe("buildTiers", () => {
     assert.equal(tier?.durationMs.count, 2);
     assert.equal(tier?.durationMs.mean, 60);
     assert.equal(tier?.initDurationMs?.mean, 110);
+  });
+
+  it("costs a size measured only cold as warm calls: Duration billed to the ms, no init", () => {
+    const all = [
+      record(256, 49.2, { initDurationMs: 100, billedDurationMs: 150 }),
+      record(256, 69.5, { initDurationMs: 120, billedDurationMs: 190 }),
+    ];
+    const [tier] = buildTiers(all, US_EAST_1_X86);
+    assert.deepEqual([tier?.billedDurationMs.min, tier?.billedDurationMs.max], [50, 70]);
+    const expected =
+      (costForDuration(256, 49.2, US_EAST_1_X86) + costForDuration(256, 69.5, US_EAST_1_X86)) / 2;
+    assertClose(tier?.costPerInvocationUsd ?? 0, expected, 1e-18);
+    assert.match(tier?.warnings.join(" ") ?? "", /only cold starts were measured/);
   });
 
   it("has no init distribution without cold starts", () => {
