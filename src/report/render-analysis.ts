@@ -84,7 +84,7 @@ function monthlyLine(doc: AnalysisDocument): string | undefined {
   const m = doc.monthlyCost;
   if (m === null) return undefined;
   return (
-    `monthly cost at the observed rate: ${formatUsd(m.usd)} (${m.invocations} invocations in ${humanSpan(m.windowSeconds)}, ` +
+    `monthly cost at the observed rate: ${formatUsd(m.usd)} (${m.invocations} invocation${m.invocations === 1 ? "" : "s"} in ${humanSpan(m.windowSeconds)}, ` +
     `${formatSignificant(m.invocationsPerSecond)}/s, ${formatSignificant(m.invocationsPerMonth)} in 30 days, ` +
     `mean ${formatUsd(m.meanCostPerInvocationUsd)} per invocation as billed, request fee included)`
   );
@@ -106,7 +106,7 @@ function sizeNotes(size: SizeAnalysis): string[] {
 const DETAILED_SIZES = 3;
 
 function notesOf(doc: AnalysisDocument): string[] {
-  if (doc.sizes.length <= DETAILED_SIZES) return notesOf(doc);
+  if (doc.sizes.length <= DETAILED_SIZES) return doc.sizes.flatMap(sizeNotes);
   const notes: string[] = [];
   for (const verdict of ["under-provisioned", "over-provisioned", "adequate"] as const) {
     const sizes = doc.sizes.filter((s) => s.memory.verdict === verdict);
@@ -197,8 +197,7 @@ function renderMarkdownAnalysis(doc: AnalysisDocument): string {
         HEAD.map((_, i) => (i === 0 ? "left" : "right")),
       ),
       `_${basisNote(doc)}_`,
-      doc.sizes
-        .flatMap(sizeNotes)
+      notesOf(doc)
         .map((n) => `- ${escapeCell(n)}`)
         .join("\n"),
     );
