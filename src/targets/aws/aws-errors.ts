@@ -12,6 +12,7 @@ export const IAM_ACTIONS: readonly string[] = [
   "lambda:DeleteFunction (on qualified ARNs only: the versions it published)",
   "logs:FilterLogEvents",
   "for --apply-alias: lambda:GetAlias, lambda:CreateAlias, lambda:UpdateAlias",
+  "for analyze over long windows (Logs Insights): logs:StartQuery, logs:GetQueryResults",
 ];
 
 const NETWORK_CODES = new Set([
