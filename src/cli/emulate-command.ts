@@ -1,0 +1,176 @@
+import { availableParallelism } from "node:os";
+import type { FunctionDefinition } from "../emulator/api/emulated-function.js";
+import { type LambdaApi, startLambdaApi } from "../emulator/api/lambda-api.js";
+import { installCleanupHandlers } from "../emulator/cleanup.js";
+import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
+import type { IsolationKind } from "../emulator/limits/types.js";
+import { UsageError } from "../errors.js";
+import { isolationWarnings } from "../targets/local/index.js";
+import { type CliIo, write } from "./io.js";
+
+export interface EmulateOptions {
+  port?: string;
+  /** `NAME=path/to/file.export`, repeatable. */
+  function?: string[];
+  memory?: string;
+  timeout?: string;
+  updateDelay?: string;
+  region?: string;
+  isolation?: string;
+  concurrency?: string;
+}
+
+const ISOLATIONS = ["auto", "cgroup-v2", "cgroup-v1", "user-space-throttle", "none"] as const;
+
+function wholeNumber(flag: string, value: string, min: number, max: number, hint: string): number {
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`, {
+      hint,
+    });
+  }
+  return number;
+}
+
+function functionDefinitions(options: EmulateOptions): FunctionDefinition[] {
+  const specs = options.function ?? [];
+  if (specs.length === 0) {
+    throw new UsageError("no function to emulate", {
+      hint: "give --function NAME=path/to/file.export, e.g. --function my-fn=src/index.handler (repeat it for more)",
+    });
+  }
+  const memoryMb =
+    options.memory === undefined
+      ? undefined
+      : wholeNumber(
+          "--memory",
+          options.memory,
+          128,
+          10_240,
+          "Use Lambda's range, e.g. --memory 128.",
+        );
+  const timeoutSeconds =
+    options.timeout === undefined
+      ? undefined
+      : wholeNumber("--timeout", options.timeout, 1, 900, "Use Lambda's range, e.g. --timeout 3.");
+  return specs.map((spec) => {
+    const equals = spec.indexOf("=");
+    if (equals <= 0 || equals === spec.length - 1) {
+      throw new UsageError(`--function '${spec}' is not NAME=path/to/file.export`, {
+        hint: "name the function and its handler, e.g. --function my-fn=src/index.handler",
+      });
+    }
+    return {
+      name: spec.slice(0, equals),
+      handler: spec.slice(equals + 1),
+      ...(memoryMb !== undefined && { memoryMb }),
+      ...(timeoutSeconds !== undefined && { timeoutSeconds }),
+    };
+  });
+}
+
+function isolationChoice(value: string | undefined): IsolationKind | "auto" {
+  const choice = value ?? "auto";
+  if ((ISOLATIONS as readonly string[]).includes(choice)) return choice as IsolationKind | "auto";
+  throw new UsageError(`unknown --isolation '${choice}'`, {
+    hint: `use one of: ${ISOLATIONS.join(", ")}`,
+  });
+}
+
+function listenError(error: unknown, port: number): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "EADDRINUSE") {
+    return new UsageError(`port ${port} on 127.0.0.1 is already in use`, {
+      hint: "choose another --port, or --port 0 for a free one",
+      cause: error,
+    });
+  }
+  if (code === "EACCES") {
+    return new UsageError(`not allowed to listen on port ${port}`, {
+      hint: "choose a port from 1024 up, or --port 0 for a free one",
+      cause: error,
+    });
+  }
+  return error;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}
+
+/**
+ * `lambda-tune emulate`: serves local handlers through Lambda's and
+ * CloudWatch Logs' HTTP APIs on 127.0.0.1 until SIGINT/SIGTERM (or `stop`).
+ */
+export async function emulateCommand(
+  options: EmulateOptions,
+  io: CliIo,
+  stop?: Promise<void>,
+): Promise<number> {
+  const functions = functionDefinitions(options);
+  const port = wholeNumber(
+    "--port",
+    options.port ?? "0",
+    0,
+    65_535,
+    "use e.g. --port 3001, or 0 for a free one",
+  );
+  const updateDelayMs = wholeNumber(
+    "--update-delay",
+    options.updateDelay ?? "200",
+    0,
+    600_000,
+    "give milliseconds, e.g. --update-delay 200",
+  );
+  const concurrency = wholeNumber(
+    "--concurrency",
+    options.concurrency ?? "4",
+    1,
+    1000,
+    "e.g. --concurrency 4",
+  );
+  const hostCores = availableParallelism();
+  installCleanupHandlers();
+  const isolation = await selectLimitBackend({
+    prefer: isolationChoice(options.isolation),
+    hostCores,
+    ...readOwnCgroupFiles(),
+    pid: process.pid,
+    platform: process.platform,
+  });
+  let api: LambdaApi;
+  try {
+    api = await startLambdaApi({
+      port,
+      functions,
+      updateDelayMs,
+      concurrency,
+      isolation,
+      hostCores,
+      cwd: io.cwd,
+      ...(options.region !== undefined && { region: options.region }),
+    });
+  } catch (error) {
+    throw listenError(error, port);
+  }
+  // Listen for the signals before announcing the port, so a stop right after it is not missed.
+  const stopped = stop ?? untilSignal();
+  try {
+    const warnings = isolationWarnings(isolation, hostCores, undefined);
+    await write(io.stderr, warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
+    const names = functions.map((fn) => fn.name).join(", ");
+    await write(io.stdout, `lambda-tune emulator listening on ${api.url} (functions: ${names})\n`);
+    await stopped;
+  } finally {
+    await api.close();
+  }
+  return 0;
+}

@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import {
+  GetFunctionConfigurationCommand,
+  InvokeCommand,
+  LambdaClient,
+} from "@aws-sdk/client-lambda";
+import type { EmulateOptions } from "../../../src/cli/emulate-command.js";
+import { isRunning } from "../fixture-pool.js";
+import { CREDENTIALS, ROOT, sleep } from "./api-fixture.js";
+
+const CHILD = fileURLToPath(new URL("./emulate-child.ts", import.meta.url));
+
+interface Emulator {
+  child: ChildProcess;
+  /** The first stdout line, or undefined when the process ended without one. */
+  line: Promise<string | undefined>;
+  exited: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
+}
+
+function emulate(options: EmulateOptions): Emulator {
+  const child = spawn(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(options)], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  let announce: (line: string | undefined) => void = () => {};
+  const line = new Promise<string | undefined>((resolve) => {
+    announce = resolve;
+  });
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
+    stdout += chunk;
+    const end = stdout.indexOf("\n");
+    if (end >= 0) announce(stdout.slice(0, end));
+  });
+  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+  const exited = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) =>
+    child.on("close", (code, signal) => {
+      announce(undefined);
+      resolve({ code, signal, stdout, stderr });
+    }),
+  );
+  return { child, line, exited };
+}
+
+/** Pids of the processes whose parent is `pid` (the sandboxes of the emulator). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter((text) => text !== "")
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** Cgroup directories the emulator with this pid created (`lambda-tune-<pid>...`) that still exist. */
+function cgroupsOf(pid: number, dir = "/sys/fs/cgroup", depth = 0): string[] {
+  if (depth > 5) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) =>
+    name.startsWith(`lambda-tune-${pid}`)
+      ? [join(dir, name)]
+      : cgroupsOf(pid, join(dir, name), depth + 1),
+  );
+}
+
+describe("lambda-tune emulate", () => {
+  it("announces its port, answers the SDK, and exits 0 on SIGTERM leaving no sandbox behind", async () => {
+    const emulator = emulate({
+      function: [
+        "noop=fixtures/functions/noop/index.handler",
+        "echo=fixtures/functions/echo-context/index.handler",
+      ],
+      memory: "256",
+    });
+    try {
+      await servesAndStops(emulator);
+    } finally {
+      if (emulator.child.exitCode === null && emulator.child.signalCode === null) {
+        emulator.child.kill("SIGKILL");
+      }
+    }
+  });
+
+  async function servesAndStops(emulator: Emulator): Promise<void> {
+    const line = await emulator.line;
+    if (line === undefined) assert.fail(`no line on stdout: ${(await emulator.exited).stderr}`);
+    const match =
+      /^lambda-tune emulator listening on http:\/\/127\.0\.0\.1:(\d+) \(functions: noop, echo\)$/.exec(
+        line,
+      );
+    assert.ok(match, line);
+    const lambda = new LambdaClient({
+      endpoint: `http://127.0.0.1:${match[1]}`,
+      region: "us-east-1",
+      credentials: CREDENTIALS,
+    });
+    let sandboxes: number[] = [];
+    try {
+      const config = await lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: "echo" }),
+      );
+      assert.equal(config.MemorySize, 256);
+      const result = await lambda.send(new InvokeCommand({ FunctionName: "noop" }));
+      assert.equal(result.StatusCode, 200);
+      sandboxes = childrenOf(emulator.child.pid ?? -1);
+      assert.ok(sandboxes.length >= 1, "the warm sandbox is a child of the emulator");
+    } finally {
+      lambda.destroy();
+    }
+    emulator.child.kill("SIGTERM");
+    const exit = await emulator.exited;
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.equal(exit.stdout.trim().split("\n").length, 1, "one line on stdout");
+    for (let i = 0; i < 20 && sandboxes.some(isRunning); i++) await sleep(50);
+    assert.deepEqual(sandboxes.filter(isRunning), []);
+    assert.deepEqual(cgroupsOf(emulator.child.pid ?? -1), []);
+  }
+
+  it("rejects bad input with exit 2 and a hint", async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
+    const busyPort = (busy.address() as { port: number }).port;
+    try {
+      const cases: Array<[EmulateOptions, RegExp]> = [
+        [
+          { function: ["fixtures/functions/noop/index.handler"] },
+          /is not NAME=path\/to\/file\.export/,
+        ],
+        [
+          { function: ["fn=fixtures/functions/missing/index.handler"] },
+          /no handler file for fixtures\/functions\/missing/,
+        ],
+        [{}, /no function to emulate/],
+        [
+          { function: ["noop=fixtures/functions/noop/index.handler"], port: "http" },
+          /--port must be a whole number/,
+        ],
+        [
+          {
+            function: ["noop=fixtures/functions/noop/index.handler"],
+            port: String(busyPort),
+            isolation: "none",
+          },
+          new RegExp(`port ${busyPort} on 127\\.0\\.0\\.1 is already in use`),
+        ],
+      ];
+      for (const [options, message] of cases) {
+        const exit = await emulate(options).exited;
+        assert.equal(exit.code, 2, `${JSON.stringify(options)}: ${exit.stderr}`);
+        assert.match(exit.stderr, message);
+        assert.equal(exit.stdout, "");
+      }
+    } finally {
+      busy.close();
+    }
+  });
+});
