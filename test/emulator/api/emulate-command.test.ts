@@ -14,7 +14,28 @@ import type { EmulateOptions } from "../../../src/cli/emulate-command.js";
 import { isRunning } from "../fixture-pool.js";
 import { CREDENTIALS, ROOT, sleep } from "./api-fixture.js";
 
-const CHILD = fileURLToPath(new URL("./emulate-child.ts", import.meta.url));
+// The built CLI, as a user runs it (npm test builds it first).
+const CLI = fileURLToPath(new URL("../../../bin/lambda-tune.js", import.meta.url));
+
+/** `lambda-tune emulate` arguments for these options, flags spelled as commander reads them. */
+function emulateArgs(options: EmulateOptions): string[] {
+  const args = ["emulate"];
+  for (const handler of options.function ?? []) args.push("--function", handler);
+  const flags: [keyof EmulateOptions, string][] = [
+    ["port", "--port"],
+    ["memory", "--memory"],
+    ["timeout", "--timeout"],
+    ["updateDelay", "--update-delay"],
+    ["concurrency", "--concurrency"],
+    ["region", "--region"],
+    ["isolation", "--isolation"],
+  ];
+  for (const [key, flag] of flags) {
+    const value = options[key];
+    if (typeof value === "string") args.push(flag, value);
+  }
+  return args;
+}
 
 interface Emulator {
   child: ChildProcess;
@@ -29,7 +50,7 @@ interface Emulator {
 }
 
 function emulate(options: EmulateOptions): Emulator {
-  const child = spawn(process.execPath, ["--import", "tsx", CHILD, JSON.stringify(options)], {
+  const child = spawn(process.execPath, [CLI, ...emulateArgs(options)], {
     cwd: ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
