@@ -104,11 +104,6 @@ export function buildTier(
     costPerMillionUsd: costPerInvocationUsd * 1_000_000,
     warnings: [],
   };
-  if (coldOnly) {
-    tier.warnings.push(
-      `only cold starts were measured: billed duration and cost are Duration billed to the ms, without Init Duration`,
-    );
-  }
   const excluded = failureExclusion(tier);
   if (excluded !== undefined) tier.excluded = excluded;
   const headroom = headroomWarning(memoryMb, maxMemoryUsedMb);

@@ -7,6 +7,7 @@ import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
 import { type ResultDocument, SCHEMA_VERSION, type Strategy } from "../report/result.js";
 import type { FunctionInfo, Target, TargetKind } from "../targets/target.js";
+import { formatSizes } from "./memory-spec.js";
 import type { FixedPlan, Planner } from "./plan.js";
 import { createRandom, deriveSeed } from "./random.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
@@ -82,6 +83,13 @@ export function buildResult(
   });
   const warnings = [...info.warnings];
   if (outcome.recommendation === null) warnings.push(outcome.reason);
+  const coldOnly = measured.filter((t) => t.warmInvocations === 0 && t.coldStarts > 0);
+  if (coldOnly.length > 0) {
+    warnings.push(
+      `${formatSizes(coldOnly.map((t) => t.memoryMb))} measured only with cold starts: their ` +
+        "cost is the Duration billed to the ms, without Init Duration, as a warm call would be billed",
+    );
+  }
   // Seeded, so the same run gives the same interval.
   const random = createRandom(deriveSeed(options.planSummary.seed, CONFIDENCE_SEED_SALT));
   const recommendation =
