@@ -48,6 +48,11 @@ esac
 
 # A regression still gets its reports: they show what changed.
 $LAMBDA_TUNE report "$result" --output markdown --out "$OUT_DIR/report.md"
+if [ -f "$BASELINE" ]; then
+  # What changed since the baseline, with the gate's verdict (its exit code is already known).
+  $LAMBDA_TUNE compare "$BASELINE" "$result" --output markdown \
+    --fail-on-regression "$THRESHOLD" >> "$OUT_DIR/report.md" || true
+fi
 $LAMBDA_TUNE report "$result" --output html --out "$OUT_DIR/report.html"
 echo "ci-recipe: reports in $OUT_DIR/report.md and $OUT_DIR/report.html" >&2
 
