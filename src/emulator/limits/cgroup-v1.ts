@@ -7,6 +7,7 @@ import {
   removeCgroupDir,
   writeCgroupFile,
 } from "./cgroup-dir.js";
+import { PeriodClock } from "./period-clock.js";
 import { readProcessMemory } from "./proc-usage.js";
 import type { LimitBackend, LimitGroup, SandboxLimits } from "./types.js";
 
@@ -55,12 +56,20 @@ class CgroupV1Group implements LimitGroup {
   #finalPeak: number | undefined;
   #finalOom = false;
   #leaderHighWater = 0;
+  readonly #clock: PeriodClock;
 
   constructor(
     readonly cpuDir: string,
     readonly memoryDir: string,
+    periodMs: number,
+    private readonly quotaUs: string,
     private readonly onDisposed: () => void,
-  ) {}
+  ) {
+    this.#clock = new PeriodClock({
+      periodMs,
+      readPeriods: () => readCounter(cpuDir, "cpu.stat", "nr_periods"),
+    });
+  }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
     return cgroupLaunchWrapper(
@@ -72,6 +81,16 @@ class CgroupV1Group implements LimitGroup {
 
   attach(pid: number): void {
     this.#pid = pid;
+    // The sandbox's start-up keeps the group's period timer running: the time to learn its grid.
+    this.#clock.learn().catch(() => {});
+  }
+
+  async periodStart(): Promise<void> {
+    await this.#clock.waitForPeriodStart();
+    if (this.#disposed) return;
+    // Rewriting the quota refills it and drops the runtime each CPU kept from
+    // earlier periods (up to 1 ms each), which would let the group overrun q.
+    writeCgroupFile(this.cpuDir, "cpu.cfs_quota_us", this.quotaUs);
   }
 
   // The kernel's high-water mark (memory.max_usage_in_bytes) is what the limit is enforced
@@ -103,6 +122,7 @@ class CgroupV1Group implements LimitGroup {
 
   dispose(): Promise<void> {
     if (!this.#disposed) {
+      this.#clock.stop();
       this.#finalPeak = this.peakMemoryBytes();
       this.#finalOom = this.outOfMemoryKilled();
       this.#disposed = Promise.all([
@@ -135,7 +155,10 @@ export class CgroupV1Limits implements LimitBackend {
     const cpuDir = `${this.parents.cpu}/${name}`;
     const memoryDir = `${this.parents.memory}/${name}`;
     const settings = cgroupV1Settings(limits);
-    const group = new CgroupV1Group(cpuDir, memoryDir, () => this.#groups.delete(group));
+    const quotaUs = settings.cpu.find(([file]) => file === "cpu.cfs_quota_us")?.[1] ?? "-1";
+    const group = new CgroupV1Group(cpuDir, memoryDir, limits.periodMs, quotaUs, () =>
+      this.#groups.delete(group),
+    );
     try {
       mkdirSync(cpuDir);
       this.#groups.add(group);

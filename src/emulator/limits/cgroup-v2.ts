@@ -8,6 +8,7 @@ import {
   removeCgroupDir,
   writeCgroupFile,
 } from "./cgroup-dir.js";
+import { PeriodClock } from "./period-clock.js";
 import { readProcessMemory } from "./proc-usage.js";
 import type { LimitBackend, LimitGroup, SandboxLimits } from "./types.js";
 
@@ -42,11 +43,20 @@ class CgroupV2Group implements LimitGroup {
   #finalPeak: number | undefined;
   #finalOom = false;
   #leaderHighWater = 0;
+  readonly #clock: PeriodClock;
 
   constructor(
     readonly dir: string,
+    periodMs: number,
+    private readonly cpuMax: string,
     private readonly onDisposed: () => void,
-  ) {}
+  ) {
+    this.#clock = new PeriodClock({
+      periodMs,
+      readPeriods: () =>
+        parseKeyedCounters(readCgroupFile(dir, "cpu.stat") ?? "").get("nr_periods"),
+    });
+  }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
     return cgroupLaunchWrapper([`${this.dir}/cgroup.procs`], command, args);
@@ -54,6 +64,16 @@ class CgroupV2Group implements LimitGroup {
 
   attach(pid: number): void {
     this.#pid = pid;
+    // The sandbox's start-up keeps the group's period timer running: the time to learn its grid.
+    this.#clock.learn().catch(() => {});
+  }
+
+  async periodStart(): Promise<void> {
+    await this.#clock.waitForPeriodStart();
+    if (this.#disposed) return;
+    // Rewriting cpu.max refills the quota and drops the runtime each CPU kept
+    // from earlier periods (up to 1 ms each), which would let the group overrun it.
+    writeCgroupFile(this.dir, "cpu.max", this.cpuMax);
   }
 
   // The kernel's high-water mark (memory.peak) is what the limit is enforced
@@ -81,6 +101,7 @@ class CgroupV2Group implements LimitGroup {
 
   dispose(): Promise<void> {
     if (!this.#disposed) {
+      this.#clock.stop();
       this.#finalPeak = this.peakMemoryBytes();
       this.#finalOom = this.outOfMemoryKilled();
       if (existsSync(`${this.dir}/cgroup.kill`)) {
@@ -115,11 +136,13 @@ export class CgroupV2Limits implements LimitBackend {
     assertGroupName(name);
     if (this.#disposed) throw new Error("the cgroup v2 backend is already disposed");
     const dir = `${this.parent}/${name}`;
-    const group = new CgroupV2Group(dir, () => this.#groups.delete(group));
+    const settings = cgroupV2Settings(limits);
+    const cpuMax = settings.find(([file]) => file === "cpu.max")?.[1] ?? "max";
+    const group = new CgroupV2Group(dir, limits.periodMs, cpuMax, () => this.#groups.delete(group));
     try {
       mkdirSync(dir);
       this.#groups.add(group);
-      for (const [file, value] of cgroupV2Settings(limits)) {
+      for (const [file, value] of settings) {
         if (OPTIONAL_V2_FILES.has(file) && !existsSync(`${dir}/${file}`)) continue;
         writeCgroupFile(dir, file, value);
       }

@@ -18,6 +18,8 @@ export interface ThrottleIo {
   now(): number;
   sleep(ms: number): void | Promise<void>;
   shouldStop(): boolean;
+  /** Whether a fresh period was asked for (an invocation starts) since the last call. */
+  takePeriodRestart?(): boolean;
   /** The group's live processes; empty once all have exited. */
   members(): number[];
   cpuNanosByThread(members: readonly number[]): Map<number, number>;
@@ -74,8 +76,13 @@ export async function runThrottleLoop(settings: ThrottleSettings, io: ThrottleIo
         io.continueGroup();
         stopped = false;
       }
+      let restart = false;
       for (;;) {
         if (io.shouldStop()) return;
+        if (io.takePeriodRestart?.()) {
+          restart = true;
+          break;
+        }
         const timeLeftMs = periodEnd - io.now();
         if (timeLeftMs <= 0) break;
         const remainingNs = allowanceNs - usedSince(baseline, io.cpuNanosByThread(members));
@@ -90,8 +97,10 @@ export async function runThrottleLoop(settings: ThrottleSettings, io: ThrottleIo
         await io.sleep(safeMs >= timeLeftMs ? timeLeftMs : Math.max(MIN_SLEEP_MS, safeMs));
       }
       const now = io.now();
+      // An invocation starts a period with a full quota, as the cgroup backends align it.
+      if (restart) periodStart = now;
       // After an oversleep, skip the periods that were missed instead of catching up.
-      periodStart += periodMs * Math.max(1, Math.floor((now - periodStart) / periodMs));
+      else periodStart += periodMs * Math.max(1, Math.floor((now - periodStart) / periodMs));
       periodIndex += 1;
     }
   } finally {

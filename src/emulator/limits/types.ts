@@ -21,6 +21,11 @@ export interface LimitGroup {
   launch(command: string, args: readonly string[]): { command: string; args: string[] };
   /** Call once the process is spawned (the user-space throttle starts watching it here). */
   attach(pid: number): void;
+  /**
+   * Resolves when the group's next CPU period begins (at once when the backend
+   * cannot tell), so an invocation starts with a full quota as on Lambda.
+   */
+  periodStart?(): Promise<void>;
   /** Peak memory of the group since it was created, in bytes, when the backend can tell. */
   peakMemoryBytes(): number | undefined;
   /** Whether the kernel (or the throttle's watchdog) killed the group for exceeding its memory. */

@@ -120,6 +120,10 @@ class ThrottledGroup implements LimitGroup {
     }
   }
 
+  async periodStart(): Promise<void> {
+    if (this.#pgid !== undefined && !this.#disposed) this.#state.requestPeriodRestart();
+  }
+
   peakMemoryBytes(): number | undefined {
     if (this.#pgid === undefined) return undefined;
     // VmHWM catches spikes between the loop's samples, but only of the leader.
