@@ -7,8 +7,7 @@ import {
   removeCgroupDir,
   writeCgroupFile,
 } from "./cgroup-dir.js";
-import { PeriodClock } from "./period-clock.js";
-import { readProcessMemory } from "./proc-usage.js";
+import { CgroupGroup } from "./cgroup-group.js";
 import type { LimitBackend, LimitGroup, SandboxLimits } from "./types.js";
 
 const MIB = 1024 * 1024;
@@ -49,14 +48,8 @@ function isAlive(pid: number | undefined): boolean {
   }
 }
 
-class CgroupV1Group implements LimitGroup {
+class CgroupV1Group extends CgroupGroup {
   readonly kind = "cgroup-v1";
-  #pid: number | undefined;
-  #disposed: Promise<void> | undefined;
-  #finalPeak: number | undefined;
-  #finalOom = false;
-  #leaderHighWater = 0;
-  readonly #clock: PeriodClock;
 
   constructor(
     readonly cpuDir: string,
@@ -65,10 +58,7 @@ class CgroupV1Group implements LimitGroup {
     private readonly quotaUs: string,
     private readonly onDisposed: () => void,
   ) {
-    this.#clock = new PeriodClock({
-      periodMs,
-      readPeriods: () => readCounter(cpuDir, "cpu.stat", "nr_periods"),
-    });
+    super(periodMs, () => readCounter(cpuDir, "cpu.stat", "nr_periods"));
   }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
@@ -79,58 +69,26 @@ class CgroupV1Group implements LimitGroup {
     );
   }
 
-  attach(pid: number): void {
-    this.#pid = pid;
-    // The sandbox's start-up keeps the group's period timer running: the time to learn its grid.
-    this.#clock.learn().catch(() => {});
-  }
-
-  async periodStart(): Promise<void> {
-    await this.#clock.waitForPeriodStart();
-    if (this.#disposed) return;
-    // Rewriting the quota refills it and drops the runtime each CPU kept from
-    // earlier periods (up to 1 ms each), which would let the group overrun q.
+  protected refillQuota(): void {
     writeCgroupFile(this.cpuDir, "cpu.cfs_quota_us", this.quotaUs);
   }
 
-  // The kernel's high-water mark (memory.max_usage_in_bytes) is what the limit is enforced
-  // against and catches spikes sampling would miss; it can exceed the limit
-  // slightly on OOM, as Lambda's "Max Memory Used" does. It does not count the
-  // runtime binary's pages when another cgroup read them first, which Lambda
-  // (loading the runtime inside the environment) does, so the leader's VmHWM
-  // is taken when larger.
-  peakMemoryBytes(): number | undefined {
-    if (this.#disposed) return this.#finalPeak;
-    if (this.#pid !== undefined) {
-      const highWater = readProcessMemory(this.#pid)?.highWaterBytes ?? 0;
-      this.#leaderHighWater = Math.max(this.#leaderHighWater, highWater);
-    }
-    const kernelPeak = readNumber(this.memoryDir, "memory.max_usage_in_bytes");
-    if (kernelPeak === undefined && this.#leaderHighWater === 0) return undefined;
-    return Math.max(kernelPeak ?? 0, this.#leaderHighWater);
+  protected kernelPeakBytes(): number | undefined {
+    return readNumber(this.memoryDir, "memory.max_usage_in_bytes");
   }
 
-  outOfMemoryKilled(): boolean {
-    if (this.#disposed) return this.#finalOom;
+  protected kernelOutOfMemoryKilled(pid: number | undefined): boolean {
     // oom_control reports oom_kill since Linux 4.13; before that, a failed
     // charge and a vanished process is the best evidence there is.
     const kills = readCounter(this.memoryDir, "memory.oom_control", "oom_kill");
     if (kills !== undefined) return kills > 0;
     const failures = readNumber(this.memoryDir, "memory.failcnt") ?? 0;
-    return failures > 0 && this.#pid !== undefined && !isAlive(this.#pid);
+    return failures > 0 && pid !== undefined && !isAlive(pid);
   }
 
-  dispose(): Promise<void> {
-    if (!this.#disposed) {
-      this.#clock.stop();
-      this.#finalPeak = this.peakMemoryBytes();
-      this.#finalOom = this.outOfMemoryKilled();
-      this.#disposed = Promise.all([
-        removeCgroupDir(this.cpuDir),
-        removeCgroupDir(this.memoryDir),
-      ]).then(this.onDisposed);
-    }
-    return this.#disposed;
+  protected async remove(): Promise<void> {
+    await Promise.all([removeCgroupDir(this.cpuDir), removeCgroupDir(this.memoryDir)]);
+    this.onDisposed();
   }
 }
 

@@ -8,8 +8,7 @@ import {
   removeCgroupDir,
   writeCgroupFile,
 } from "./cgroup-dir.js";
-import { PeriodClock } from "./period-clock.js";
-import { readProcessMemory } from "./proc-usage.js";
+import { CgroupGroup } from "./cgroup-group.js";
 import type { LimitBackend, LimitGroup, SandboxLimits } from "./types.js";
 
 const MIB = 1024 * 1024;
@@ -36,14 +35,8 @@ export function oomKillsFromMemoryEvents(text: string): number {
   return parseKeyedCounters(text).get("oom_kill") ?? 0;
 }
 
-class CgroupV2Group implements LimitGroup {
+class CgroupV2Group extends CgroupGroup {
   readonly kind = "cgroup-v2";
-  #pid: number | undefined;
-  #disposed: Promise<void> | undefined;
-  #finalPeak: number | undefined;
-  #finalOom = false;
-  #leaderHighWater = 0;
-  readonly #clock: PeriodClock;
 
   constructor(
     readonly dir: string,
@@ -51,69 +44,38 @@ class CgroupV2Group implements LimitGroup {
     private readonly cpuMax: string,
     private readonly onDisposed: () => void,
   ) {
-    this.#clock = new PeriodClock({
-      periodMs,
-      readPeriods: () =>
-        parseKeyedCounters(readCgroupFile(dir, "cpu.stat") ?? "").get("nr_periods"),
-    });
+    super(periodMs, () =>
+      parseKeyedCounters(readCgroupFile(dir, "cpu.stat") ?? "").get("nr_periods"),
+    );
   }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
     return cgroupLaunchWrapper([`${this.dir}/cgroup.procs`], command, args);
   }
 
-  attach(pid: number): void {
-    this.#pid = pid;
-    // The sandbox's start-up keeps the group's period timer running: the time to learn its grid.
-    this.#clock.learn().catch(() => {});
-  }
-
-  async periodStart(): Promise<void> {
-    await this.#clock.waitForPeriodStart();
-    if (this.#disposed) return;
-    // Rewriting cpu.max refills the quota and drops the runtime each CPU kept
-    // from earlier periods (up to 1 ms each), which would let the group overrun it.
+  protected refillQuota(): void {
     writeCgroupFile(this.dir, "cpu.max", this.cpuMax);
   }
 
-  // The kernel's high-water mark (memory.peak) is what the limit is enforced
-  // against and catches spikes sampling would miss; it can exceed the limit
-  // slightly on OOM, as Lambda's "Max Memory Used" does. It does not count the
-  // runtime binary's pages when another cgroup read them first, which Lambda
-  // (loading the runtime inside the environment) does, so the leader's VmHWM
-  // is taken when larger.
-  peakMemoryBytes(): number | undefined {
-    if (this.#disposed) return this.#finalPeak;
-    if (this.#pid !== undefined) {
-      const highWater = readProcessMemory(this.#pid)?.highWaterBytes ?? 0;
-      this.#leaderHighWater = Math.max(this.#leaderHighWater, highWater);
-    }
-    const kernelPeak = readNumber(this.dir, "memory.peak");
-    if (kernelPeak === undefined && this.#leaderHighWater === 0) return undefined;
-    return Math.max(kernelPeak ?? 0, this.#leaderHighWater);
+  protected kernelPeakBytes(): number | undefined {
+    return readNumber(this.dir, "memory.peak");
   }
 
-  outOfMemoryKilled(): boolean {
-    if (this.#disposed) return this.#finalOom;
+  protected kernelOutOfMemoryKilled(): boolean {
     const events = readCgroupFile(this.dir, "memory.events");
     return events !== undefined && oomKillsFromMemoryEvents(events) > 0;
   }
 
-  dispose(): Promise<void> {
-    if (!this.#disposed) {
-      this.#clock.stop();
-      this.#finalPeak = this.peakMemoryBytes();
-      this.#finalOom = this.outOfMemoryKilled();
-      if (existsSync(`${this.dir}/cgroup.kill`)) {
-        try {
-          writeCgroupFile(this.dir, "cgroup.kill", "1");
-        } catch {
-          // removeCgroupDir kills process by process instead.
-        }
+  protected async remove(): Promise<void> {
+    if (existsSync(`${this.dir}/cgroup.kill`)) {
+      try {
+        writeCgroupFile(this.dir, "cgroup.kill", "1");
+      } catch {
+        // removeCgroupDir kills process by process instead.
       }
-      this.#disposed = removeCgroupDir(this.dir).then(this.onDisposed);
     }
-    return this.#disposed;
+    await removeCgroupDir(this.dir);
+    this.onDisposed();
   }
 }
 
