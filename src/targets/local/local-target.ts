@@ -61,10 +61,12 @@ export function isolationWarnings(
   const warnings: string[] = [];
   if (isolation.kind === "none") {
     const why =
-      isolation.fallbackReason ?? "durations will not fall with memory as they do on Lambda";
-    warnings.push(`CPU and memory limits are not enforced: ${why}.`);
+      isolation.fallbackReason ??
+      "no CPU or memory limits: durations do not reflect the memory size";
+    warnings.push(`Isolation none: ${why}.`);
   } else if (isolation.fallbackReason !== undefined) {
-    warnings.push(`Limits use ${isolation.kind}: ${isolation.fallbackReason}.`);
+    // The reason names what was tried and ends with what is used instead.
+    warnings.push(`Isolation ${isolation.kind}: ${isolation.fallbackReason}.`);
   }
   const cappedAbove = Math.floor(hostCores * MB_PER_VCPU);
   const largest = plannedSizes === undefined ? MAX_MEMORY_MB : Math.max(...plannedSizes);
