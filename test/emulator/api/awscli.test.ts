@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -17,8 +17,11 @@ const ENV = {
   AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
 };
 
+// Debian's package, a client no one here wrote; another `aws` on PATH otherwise.
+const AWS = existsSync("/usr/bin/aws") ? "/usr/bin/aws" : "aws";
+
 function awsVersion(): string | undefined {
-  const probe = spawnSync("aws", ["--version"], { env: ENV, encoding: "utf8" });
+  const probe = spawnSync(AWS, ["--version"], { env: ENV, encoding: "utf8" });
   return probe.status === 0 ? `${probe.stdout}${probe.stderr}`.trim() : undefined;
 }
 
@@ -59,7 +62,7 @@ describe("the AWS CLI against the emulator", {
     ];
     return new Promise((resolve, reject) => {
       execFile(
-        "aws",
+        AWS,
         [...args, ...common],
         { env: ENV, encoding: "utf8" },
         (error, stdout, stderr) => {
