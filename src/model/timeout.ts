@@ -1,5 +1,5 @@
 import type { Distribution, Tier } from "../report/result.js";
-import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./tail-quantiles.js";
+import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./quantiles.js";
 
 /** Lambda timeouts are whole seconds from 1 to 900 (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
 export const MIN_TIMEOUT_SECONDS = 1;

@@ -1,8 +1,8 @@
 import type { ReportRecord } from "../logs/record.js";
 import type { Pricing } from "../model/pricing.js";
+import { studentTQuantile } from "../model/quantiles.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
-import { studentTQuantile } from "../model/tail-quantiles.js";
 import type { Strategy } from "../report/result.js";
 import { type CostParabola, fitCostParabola, parabolaCost } from "./cost-parabola.js";
 import type { Observations, Planner, PlanStep } from "./plan.js";
