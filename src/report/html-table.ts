@@ -1,6 +1,5 @@
-import { formatMs, formatUsd } from "./format-number.js";
 import { escapeHtml } from "./html-escape.js";
-import { errorsText } from "./render-table.js";
+import { errorsText, measuredCells } from "./render-table.js";
 import type { ResultDocument, Tier } from "./result.js";
 
 // The terminal table's columns (render-table.ts), one header cell each.
@@ -35,20 +34,12 @@ export function htmlTable(doc: ResultDocument): string {
 }
 
 function row(tier: Tier, recommended: boolean): string {
-  const usedPercent = Math.round((tier.maxMemoryUsedMb / tier.memoryMb) * 100);
   const mark = recommended
     ? ` <span class="badge badge-recommended">◀ recommended</span>`
     : tier.excluded !== undefined
       ? ` <span class="badge badge-excluded" title="${escapeHtml(tier.excluded)}">✗ excluded</span>`
       : "";
-  const cells = [
-    formatMs(tier.durationMs.median),
-    formatMs(tier.durationMs.p95),
-    formatMs(tier.billedDurationMs.mean),
-    `${Math.round(tier.maxMemoryUsedMb)} (${usedPercent}%)`,
-    formatUsd(tier.costPerMillionUsd),
-    coldStarts(tier),
-  ].map((text) => `<td>${escapeHtml(text)}</td>`);
+  const cells = measuredCells(tier).map((text) => `<td>${escapeHtml(text)}</td>`);
   const errors = `<td class="${tier.errors > 0 ? "errors" : "text"}">${escapeHtml(errorsText(tier))}</td>`;
   const kind = recommended ? "recommended" : tier.excluded !== undefined ? "excluded" : "";
   return [
@@ -59,11 +50,6 @@ function row(tier: Tier, recommended: boolean): string {
     errors,
     "</tr>",
   ].join("");
-}
-
-function coldStarts(tier: Tier): string {
-  if (tier.coldStarts === 0 || tier.initDurationMs === null) return String(tier.coldStarts);
-  return `${tier.coldStarts} (${formatMs(tier.initDurationMs.mean)} ms)`;
 }
 
 function tierNotes(tiers: Tier[]): string {

@@ -128,21 +128,31 @@ function tierRow(tier: Tier, recommended: boolean, color: boolean): string[] {
     : tier.excluded !== undefined
       ? ` ${EXCLUDED_MARK}`
       : "  ";
-  const usedPercent = Math.round((tier.maxMemoryUsedMb / tier.memoryMb) * 100);
   const cells = [
     `${tier.memoryMb}${mark}`,
     String(tier.invocations),
+    ...measuredCells(tier),
+    paint(errorsText(tier), "red", color && tier.errors > 0),
+  ];
+  if (recommended) return cells.map((cell) => paint(cell, "green", color));
+  if (tier.excluded !== undefined) return cells.map((cell) => paint(cell, "dim", color));
+  return cells;
+}
+
+/**
+ * The measured columns of a size, as the terminal and HTML tables show them:
+ * median, p95, billed mean, max used (share of the size), per 1M, cold starts.
+ */
+export function measuredCells(tier: Tier): string[] {
+  const usedPercent = Math.round((tier.maxMemoryUsedMb / tier.memoryMb) * 100);
+  return [
     formatMs(tier.durationMs.median),
     formatMs(tier.durationMs.p95),
     formatMs(tier.billedDurationMs.mean),
     `${Math.round(tier.maxMemoryUsedMb)} (${usedPercent}%)`,
     formatUsd(tier.costPerMillionUsd),
     coldStarts(tier),
-    paint(errorsText(tier), "red", color && tier.errors > 0),
   ];
-  if (recommended) return cells.map((cell) => paint(cell, "green", color));
-  if (tier.excluded !== undefined) return cells.map((cell) => paint(cell, "dim", color));
-  return cells;
 }
 
 function coldStarts(tier: Tier): string {
