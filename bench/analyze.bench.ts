@@ -11,11 +11,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { analyzeRecords, streamSource } from "../src/analyze/analyze.js";
 import { formatReportLine } from "../src/logs/format.js";
-import { openLogFile } from "../src/logs/line-source.js";
 import type { ReportRecord } from "../src/logs/record.js";
+import { openLogFile } from "../src/logs/sources/line-source.js";
 import { resolvePricing } from "../src/model/pricing.js";
+import { createRandom } from "../src/model/random.js";
 import { DEFAULT_SAMPLE_PER_SIZE } from "../src/model/size-accumulator.js";
-import { createRandom } from "../src/tune/random.js";
 
 const TOTAL_LINES = 10_000_000;
 const LINES_PER_INVOCATION = 4;

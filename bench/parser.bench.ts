@@ -14,9 +14,9 @@ import { createInterface } from "node:readline";
 import { PassThrough, Readable } from "node:stream";
 import { parseCommand } from "../src/cli/parse-command.js";
 import { formatPlatformReport, formatReportLine } from "../src/logs/format.js";
-import { LOG_READ_CHUNK_BYTES, readLineBatches } from "../src/logs/line-source.js";
-import { readRecords } from "../src/logs/read-records.js";
 import type { ReportRecord } from "../src/logs/record.js";
+import { LOG_READ_CHUNK_BYTES, readLineBatches } from "../src/logs/sources/line-source.js";
+import { readRecords } from "../src/logs/sources/read-records.js";
 
 const TEXT_BYTES = 1024 ** 3;
 const JSON_BYTES = 300 * 1024 ** 2;

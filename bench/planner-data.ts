@@ -5,8 +5,8 @@ import { fileURLToPath } from "node:url";
 import type { ReportRecord } from "../src/logs/record.js";
 import { costPerInvocation } from "../src/model/cost.js";
 import type { Pricing } from "../src/model/pricing.js";
+import { createRandom, type Random } from "../src/model/random.js";
 import { loadRecording } from "../src/targets/replay/load.js";
-import { createRandom, type Random } from "../src/tune/random.js";
 
 export interface BenchFunction {
   name: string;

@@ -9,6 +9,7 @@
 import type { ReportRecord } from "../src/logs/record.js";
 import { totalCost } from "../src/model/cost.js";
 import { resolvePricing } from "../src/model/pricing.js";
+import { createRandom, deriveSeed } from "../src/model/random.js";
 import { recommend } from "../src/model/recommend.js";
 import { buildTiers } from "../src/model/stats.js";
 import { recommendTimeout } from "../src/model/timeout.js";
@@ -18,7 +19,6 @@ import { createAdaptivePlanner } from "../src/tune/adaptive-planner.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../src/tune/memory-spec.js";
 import type { FixedPlan, Planner } from "../src/tune/plan.js";
 import { nearestSize } from "../src/tune/probe-sizes.js";
-import { createRandom, deriveSeed } from "../src/tune/random.js";
 import { runSweep } from "../src/tune/sweep.js";
 import {
   parrotfishPick,

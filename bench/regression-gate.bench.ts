@@ -4,11 +4,11 @@
 // (128,256,512,1024,1536 x 10), seeds 2i-1 and 2i for pair i, no current
 // configuration, so the gate watches the baseline's recommended size.
 
+import type { GateMetric } from "../src/document/comparison.js";
+import type { ResultDocument } from "../src/document/result.js";
 import type { ReportRecord } from "../src/logs/record.js";
 import { compareResults } from "../src/model/compare.js";
 import { resolvePricing } from "../src/model/pricing.js";
-import type { GateMetric } from "../src/report/comparison.js";
-import type { ResultDocument } from "../src/report/result.js";
 import { loadRecording } from "../src/targets/replay/load.js";
 import { createReplayTarget } from "../src/targets/replay/replay-target.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../src/tune/memory-spec.js";

@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
-import { readRecordBatches } from "../logs/read-records.js";
+import type { AnalysisDocument } from "../document/analysis.js";
 import type { ReportRecord } from "../logs/record.js";
+import { readRecordBatches } from "../logs/sources/read-records.js";
+import { createRandom, deriveSeed } from "../model/random.js";
 import { LogAccumulator } from "../model/size-accumulator.js";
-import type { AnalysisDocument } from "../report/analysis.js";
-import { createRandom, deriveSeed } from "../tune/random.js";
 import { type AnalysisOptions, buildAnalysis } from "./build-analysis.js";
 
 /** A stream of REPORT records in batches, and a count of lines that could not be read. */

@@ -1,9 +1,3 @@
-import { isOutOfMemory, type ReportRecord } from "../logs/record.js";
-import { costOfBilledDuration } from "../model/cost.js";
-import { HISTOGRAM_RELATIVE_ERROR } from "../model/log-histogram.js";
-import type { Pricing } from "../model/pricing.js";
-import type { LogAccumulator, SizeAccumulator } from "../model/size-accumulator.js";
-import { recommendTimeout } from "../model/timeout.js";
 import {
   ANALYSIS_SCHEMA_VERSION,
   type AnalysisDocument,
@@ -11,9 +5,14 @@ import {
   type MemoryHeadroom,
   type MonthlyCost,
   type SizeAnalysis,
-} from "../report/analysis.js";
-import type { Tier } from "../report/result.js";
-import type { Architecture } from "../targets/target.js";
+} from "../document/analysis.js";
+import type { Architecture, Tier } from "../document/result.js";
+import { isOutOfMemory, type ReportRecord } from "../logs/record.js";
+import { costOfBilledDuration } from "../model/cost.js";
+import { HISTOGRAM_RELATIVE_ERROR } from "../model/log-histogram.js";
+import type { Pricing } from "../model/pricing.js";
+import type { LogAccumulator, SizeAccumulator } from "../model/size-accumulator.js";
+import { recommendTimeout } from "../model/timeout.js";
 import { buildResult } from "../tune/tune.js";
 
 /** p99 of Max Memory Used above this share of the size: at risk of running out of memory. */

@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import type { CloudWatchMethod } from "../logs/cloudwatch-query.js";
+import type { CloudWatchMethod } from "../logs/sources/cloudwatch-query.js";
 import { parseTimeWindow, parseWindowSpan } from "../logs/time-window.js";
 import { DEFAULT_SAMPLE_PER_SIZE } from "../model/size-accumulator.js";
 import { ANALYSIS_FORMATS, type AnalysisFormat } from "../report/render-analysis.js";

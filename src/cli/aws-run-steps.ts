@@ -1,5 +1,5 @@
+import type { ResultDocument } from "../document/result.js";
 import type { Pricing } from "../model/pricing.js";
-import type { ResultDocument } from "../report/result.js";
 import type { FunctionInfo, Target } from "../targets/target.js";
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../tune/memory-spec.js";
 import { type CliIo, write } from "./io.js";

@@ -1,8 +1,8 @@
+import type { Comparison } from "../document/comparison.js";
+import type { ResultDocument } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
+import { formatPercent } from "../format.js";
 import { compareResults } from "../model/compare.js";
-import type { Comparison } from "../report/comparison.js";
-import { formatPercent } from "../report/format-number.js";
-import type { ResultDocument } from "../report/result.js";
 import { type CliIo, write } from "./io.js";
 import { readResultFile } from "./result-file.js";
 

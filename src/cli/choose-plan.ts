@@ -1,5 +1,5 @@
+import type { ResultDocument } from "../document/result.js";
 import type { Pricing } from "../model/pricing.js";
-import type { ResultDocument } from "../report/result.js";
 import type { Target } from "../targets/target.js";
 import { createAdaptivePlanner } from "../tune/adaptive-planner.js";
 import { validateBudget } from "../tune/budget.js";

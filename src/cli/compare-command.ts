@@ -1,6 +1,6 @@
+import type { Comparison } from "../document/comparison.js";
 import { UsageError } from "../errors.js";
 import { compareResults } from "../model/compare.js";
-import type { Comparison } from "../report/comparison.js";
 import { renderComparisonMarkdown, renderComparisonText } from "../report/render-comparison.js";
 import { checkSameFunction, gateFailure, parseThreshold } from "./baseline.js";
 import { type CliIo, useColor, write } from "./io.js";

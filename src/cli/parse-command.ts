@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { resolve } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { UsageError } from "../errors.js";
-import { openLogFile } from "../logs/line-source.js";
-import { type MalformedLine, readRecordBatches } from "../logs/read-records.js";
 import { recordToJson } from "../logs/record-json.js";
+import { openLogFile } from "../logs/sources/line-source.js";
+import { type MalformedLine, readRecordBatches } from "../logs/sources/read-records.js";
 
 export interface ParseCommandIo {
   stdin: Readable;

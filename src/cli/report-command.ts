@@ -1,3 +1,4 @@
+import type { ResultDocument } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import { curveModel } from "../model/curves.js";
 import { predict } from "../model/fit.js";
@@ -7,7 +8,6 @@ import {
   renderers,
   renderResult,
 } from "../report/renderers.js";
-import type { ResultDocument } from "../report/result.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { readResultFile } from "./result-file.js";

@@ -1,6 +1,6 @@
 import { homedir } from "node:os";
+import { createAwsClients } from "../aws/clients.js";
 import { UsageError } from "../errors.js";
-import { createAwsClients } from "../targets/aws/aws-clients.js";
 import { parseFunctionRef } from "../targets/aws/function-ref.js";
 import { findJournals, journalDir } from "../targets/aws/journal.js";
 import { describeFields, type RestoreOutcome, restoreFromJournal } from "../targets/aws/restore.js";

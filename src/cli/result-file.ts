@@ -1,9 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import { checkResult } from "../document/check-result.js";
+import type { ResultDocument } from "../document/result.js";
+import { SCHEMA_VERSION } from "../document/result.js";
 import { UsageError } from "../errors.js";
-import { checkResult } from "../report/check-result.js";
-import type { ResultDocument } from "../report/result.js";
-import { SCHEMA_VERSION } from "../report/result.js";
 
 const HINT =
   "give the JSON that `lambda-tune run --json` printed or `--out` wrote (a lambda-tune result document)";

@@ -1,9 +1,9 @@
+import { resultJson } from "../document/canonical.js";
+import type { ResultDocument } from "../document/result.js";
 import { InterruptedError } from "../errors.js";
 import { predict } from "../model/fit.js";
-import { resultJson } from "../report/canonical.js";
 import { renderComparisonText } from "../report/render-comparison.js";
 import { renderResult } from "../report/renderers.js";
-import type { ResultDocument } from "../report/result.js";
 import { tune } from "../tune/tune.js";
 import { awsApply, awsPreflight, awsRestoreReport } from "./aws-run-steps.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";

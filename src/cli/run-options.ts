@@ -1,10 +1,9 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import type { Strategy, TargetKind } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
-import type { Strategy } from "../report/result.js";
-import type { TargetKind } from "../targets/target.js";
 import {
   DEFAULT_INVOCATIONS,
   DEFAULT_SIZES,

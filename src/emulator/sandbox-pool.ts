@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import type { Invocation } from "../document/invocation.js";
 import type { InvocationStatus, ReportRecord } from "../logs/record.js";
-import type { Invocation } from "../targets/target.js";
 import { formatInvocationLog, type InvocationLogParts, lastBytes } from "./invocation-log.js";
 import type { Sandbox, SandboxResult } from "./sandbox.js";
 

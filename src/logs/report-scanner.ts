@@ -1,4 +1,4 @@
-import { decodeText } from "./line-source.js";
+import { decodeText } from "./bytes.js";
 import type { ReportMachine } from "./parser.js";
 import { PLATFORM_REPORT, scanJsonReport } from "./scan-json.js";
 import { REPORT_KEYWORD, scanTextReport, XRAY_KEYWORD } from "./scan-text.js";

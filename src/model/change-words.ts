@@ -1,6 +1,6 @@
-import type { Change, RecommendationChange } from "../report/comparison.js";
-import { formatPercent } from "../report/format-number.js";
-import type { ResultDocument } from "../report/result.js";
+import type { Change, RecommendationChange } from "../document/comparison.js";
+import type { ResultDocument } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { COMPARISON_LEVEL } from "./change.js";
 
 /** A fraction with its sign: +12%, −3.4%, 0%. */

@@ -1,5 +1,5 @@
-import type { Change } from "../report/comparison.js";
-import type { Distribution, Tier } from "../report/result.js";
+import type { Change } from "../document/comparison.js";
+import type { Distribution, Tier } from "../document/result.js";
 import { costStandardError, medianStandardError } from "./noise.js";
 import type { Pricing } from "./pricing.js";
 import {

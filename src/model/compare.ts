@@ -4,8 +4,8 @@ import {
   type RecommendationChange,
   type RecommendedSize,
   type SizeChange,
-} from "../report/comparison.js";
-import type { Recommendation, ResultDocument, Tier } from "../report/result.js";
+} from "../document/comparison.js";
+import type { Recommendation, ResultDocument, Tier } from "../document/result.js";
 import {
   COMPARISON_LEVEL,
   changeBetween,

@@ -1,5 +1,5 @@
+import type { Recommendation } from "../document/result.js";
 import type { ReportRecord } from "../logs/record.js";
-import type { Recommendation } from "../report/result.js";
 import { steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
 

@@ -1,4 +1,4 @@
-import type { ModelFit, Tier } from "../report/result.js";
+import type { ModelFit, Tier } from "../document/result.js";
 import { CURVE_MODELS, type CurveModel, type CurvePoint, curveModel } from "./curves.js";
 import { failureExclusion } from "./stats.js";
 

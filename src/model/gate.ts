@@ -4,9 +4,9 @@ import type {
   GateCheck,
   RecommendationChange,
   SizeChange,
-} from "../report/comparison.js";
-import { formatPercent } from "../report/format-number.js";
-import type { ResultDocument } from "../report/result.js";
+} from "../document/comparison.js";
+import type { ResultDocument } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { differsBeyondNoise, exceedsBeyondNoise } from "./change.js";
 import { relativeRange, signedPercent } from "./change-words.js";
 

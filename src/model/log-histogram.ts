@@ -1,4 +1,4 @@
-import type { Distribution } from "../report/result.js";
+import type { Distribution } from "../document/result.js";
 
 /**
  * Relative error of every quantile the histogram gives, against the exact

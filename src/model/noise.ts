@@ -1,4 +1,4 @@
-import type { Tier } from "../report/result.js";
+import type { Tier } from "../document/result.js";
 import type { Pricing } from "./pricing.js";
 
 /** Differences below this many standard errors of the difference count as measurement noise. */

@@ -1,4 +1,4 @@
-import type { ModelFit } from "../report/result.js";
+import type { ModelFit } from "../document/result.js";
 import { costForDuration } from "./cost.js";
 import { predict } from "./fit.js";
 import type { Pricing } from "./pricing.js";

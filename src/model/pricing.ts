@@ -1,5 +1,5 @@
+import type { Architecture } from "../document/result.js";
 import { UsageError } from "../errors.js";
-import type { Architecture } from "../targets/target.js";
 
 /** When the list prices below were taken (LAMBDA-FACTS.md, "Billing"). */
 export const PRICES_AS_OF = "2025-11";

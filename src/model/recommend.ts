@@ -1,5 +1,5 @@
+import type { Recommendation, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
-import type { Recommendation, Strategy, Tier } from "../report/result.js";
 import {
   costStandardError,
   differenceStandardError,

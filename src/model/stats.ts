@@ -1,6 +1,6 @@
 import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
+import type { Distribution, Tier } from "../document/result.js";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
-import type { Distribution, Tier } from "../report/result.js";
 import { billedDurationFor, steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
 

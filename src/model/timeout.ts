@@ -1,4 +1,4 @@
-import type { Distribution, Tier } from "../report/result.js";
+import type { Distribution, Tier } from "../document/result.js";
 import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./quantiles.js";
 
 /** Lambda timeouts are whole seconds from 1 to 900 (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */

@@ -1,7 +1,7 @@
-import { formatMs, formatPercent, formatUsd } from "./format-number.js";
+import type { ResultDocument, Tier } from "../document/result.js";
+import { formatMs, formatPercent, formatUsd } from "../format.js";
 import { escapeHtml } from "./html-escape.js";
 import { interpolate } from "./render-chart.js";
-import type { ResultDocument, Tier } from "./result.js";
 import { legendEntries, type SvgChartSpec, svgChart } from "./svg-chart.js";
 
 /** The duration and cost charts as figures with legends; empty when nothing was measured. */

@@ -1,6 +1,6 @@
+import type { ResultDocument, Tier } from "../document/result.js";
 import { escapeHtml } from "./html-escape.js";
 import { errorsText, measuredCells } from "./render-table.js";
-import type { ResultDocument, Tier } from "./result.js";
 
 // The terminal table's columns (render-table.ts), one header cell each.
 const HEAD = [

@@ -1,12 +1,12 @@
-import type { AnalysisDocument, SizeAnalysis } from "./analysis.js";
-import { paint, stripAnsi } from "./ansi.js";
+import type { AnalysisDocument, SizeAnalysis } from "../document/analysis.js";
 import {
   formatDuration,
   formatMs,
   formatPercent,
   formatSignificant,
   formatUsd,
-} from "./format-number.js";
+} from "../format.js";
+import { paint, stripAnsi } from "./ansi.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 import { renderResult } from "./renderers.js";
 import { wrapText } from "./wrap-text.js";

@@ -1,7 +1,7 @@
 import * as asciichart from "asciichart";
+import type { ResultDocument } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { paint } from "./ansi.js";
-import { formatPercent } from "./format-number.js";
-import type { ResultDocument } from "./result.js";
 import { wrapText } from "./wrap-text.js";
 
 export interface ChartOptions {

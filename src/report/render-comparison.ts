@@ -1,6 +1,6 @@
+import type { Change, Comparison, Gate, SizeChange } from "../document/comparison.js";
+import { formatMs, formatPercent, formatUsd } from "../format.js";
 import { paint } from "./ansi.js";
-import type { Change, Comparison, Gate, SizeChange } from "./comparison.js";
-import { formatMs, formatPercent, formatUsd } from "./format-number.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 
 /** A fraction with its sign: +12%, −3.4%, 0%. */

@@ -1,10 +1,10 @@
-import { formatDuration, formatUsd } from "./format-number.js";
+import type { Recommendation, ResultDocument } from "../document/result.js";
+import { formatDuration, formatUsd } from "../format.js";
 import { htmlCharts } from "./html-charts.js";
 import { escapeHtml } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
 import { htmlTable } from "./html-table.js";
 import { confidenceLine, currentLines, modelLine } from "./render-summary.js";
-import type { Recommendation, ResultDocument } from "./result.js";
 
 export interface HtmlOptions {
   /** The fitted model's median duration (ms) at a memory size, drawn over the measurements. */

@@ -1,9 +1,9 @@
-import type { Comparison } from "./comparison.js";
-import { formatDuration, formatMs, formatPercent, formatUsd } from "./format-number.js";
+import type { Comparison } from "../document/comparison.js";
+import type { Recommendation, ResultDocument, Tier } from "../document/result.js";
+import { formatDuration, formatMs, formatPercent, formatUsd } from "../format.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 import { renderComparisonMarkdown } from "./render-comparison.js";
 import { errorsText } from "./render-table.js";
-import type { Recommendation, ResultDocument, Tier } from "./result.js";
 
 const HEAD = ["memory (MB)", "calls", "median (ms)", "p95 (ms)", "per 1M (USD)", "errors", "note"];
 

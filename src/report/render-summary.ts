@@ -1,12 +1,12 @@
-import { paint } from "./ansi.js";
+import type { ModelFit, Recommendation, ResultDocument, Tier } from "../document/result.js";
 import {
   formatDuration,
   formatMs,
   formatPercent,
   formatSignificant,
   formatUsd,
-} from "./format-number.js";
-import type { ModelFit, Recommendation, ResultDocument, Tier } from "./result.js";
+} from "../format.js";
+import { paint } from "./ansi.js";
 import { wrapText } from "./wrap-text.js";
 
 export interface SummaryOptions {

@@ -1,8 +1,8 @@
 import Table from "cli-table3";
+import type { ResultDocument, Tier } from "../document/result.js";
+import { formatMs, formatUsd } from "../format.js";
 import { OUT_OF_MEMORY } from "../logs/record.js";
 import { paint, stripAnsi } from "./ansi.js";
-import { formatMs, formatUsd } from "./format-number.js";
-import type { ResultDocument, Tier } from "./result.js";
 import { wrapText } from "./wrap-text.js";
 
 export interface TableOptions {

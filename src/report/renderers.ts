@@ -1,11 +1,11 @@
-import { resultJson } from "./canonical.js";
-import type { Comparison } from "./comparison.js";
+import { resultJson } from "../document/canonical.js";
+import type { Comparison } from "../document/comparison.js";
+import type { ResultDocument } from "../document/result.js";
 import { renderCharts } from "./render-chart.js";
 import { renderHtml } from "./render-html.js";
 import { renderMarkdown } from "./render-markdown.js";
 import { renderSummary } from "./render-summary.js";
 import { renderTable } from "./render-table.js";
-import type { ResultDocument } from "./result.js";
 
 export interface RenderOptions {
   /** Emit ANSI colors; the CLI decides from NO_COLOR, the TTY and flags. */

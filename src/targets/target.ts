@@ -1,7 +1,5 @@
-import type { ReportRecord } from "../logs/record.js";
-
-export type TargetKind = "local" | "aws" | "replay";
-export type Architecture = "x86_64" | "arm64";
+import type { Invocation } from "../document/invocation.js";
+import type { Architecture, TargetKind } from "../document/result.js";
 
 /** What a target knows about the function before the sweep. */
 export interface FunctionInfo {
@@ -19,17 +17,6 @@ export interface FunctionInfo {
   isolation?: string;
   /** Things the user should know about this run (printed, and kept in the result). */
   warnings: string[];
-}
-
-/** The outcome of one invocation. Expected failures are statuses on the record, not exceptions. */
-export interface Invocation {
-  record: ReportRecord;
-  /** The function's response payload (text), when the target has one. */
-  response?: string;
-  /** `X-Amz-Function-Error` (`Unhandled`, `Handled`) when the handler failed. */
-  functionError?: string;
-  /** The last 4 KB of the log, as `LogType: Tail` returns it. */
-  logTail?: string;
 }
 
 /** A memory size made ready to invoke (aws: a published version; local: sandboxes). */

@@ -1,9 +1,9 @@
+import type { Strategy } from "../document/result.js";
 import type { ReportRecord } from "../logs/record.js";
 import type { Pricing } from "../model/pricing.js";
 import { studentTQuantile } from "../model/quantiles.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
-import type { Strategy } from "../report/result.js";
 import { type CostParabola, fitCostParabola, parabolaCost } from "./cost-parabola.js";
 import type { Observations, Planner, PlanStep } from "./plan.js";
 import { nearestSize, probeSizes } from "./probe-sizes.js";

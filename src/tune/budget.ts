@@ -1,5 +1,5 @@
 import { UsageError } from "../errors.js";
-import { formatSizes } from "./memory-spec.js";
+import { formatSizes } from "../format.js";
 import { probeSizes } from "./probe-sizes.js";
 
 export interface BudgetInput {

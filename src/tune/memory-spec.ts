@@ -69,25 +69,6 @@ export function parseMemorySpec(text: string): number[] {
   return [...sizes].sort((a, b) => a - b);
 }
 
-/**
- * Sizes in few words: `128-3008 in steps of 64 (46 sizes)` when evenly
- * spaced, else the list, e.g. `128, 256, 1024 MB`.
- */
-export function formatSizes(sizes: readonly number[]): string {
-  const sorted = [...new Set(sizes)].sort((a, b) => a - b);
-  const first = sorted[0];
-  const second = sorted[1];
-  const last = sorted.at(-1);
-  if (first === undefined || last === undefined) return "no sizes";
-  if (second !== undefined && sorted.length >= 3) {
-    const step = second - first;
-    if (sorted.every((size, i) => size === first + i * step)) {
-      return `${first}-${last} MB in steps of ${step} (${sorted.length} sizes)`;
-    }
-  }
-  return `${sorted.join(", ")} MB`;
-}
-
 function parseInteger(name: string, text: string, min: number, what: string): number {
   const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min) {

@@ -1,4 +1,3 @@
-import type { ReportRecord } from "../logs/record.js";
 import { steadyStateCosts } from "../model/cost.js";
 import type { Pricing } from "../model/pricing.js";
 import { isFailure } from "../model/stats.js";

@@ -1,8 +1,8 @@
 import { UsageError } from "../errors.js";
+import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
-import { formatSizes } from "./memory-spec.js";
 import { createFixedGridPlanner, type FixedPlan, isPlanner, type Planner } from "./plan.js";
 
 /** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */

@@ -1,15 +1,20 @@
+import {
+  type ResultDocument,
+  SCHEMA_VERSION,
+  type Strategy,
+  type TargetKind,
+} from "../document/result.js";
+import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import { withBootstrapConfidence } from "../model/confidence.js";
 import { totalCost } from "../model/cost.js";
 import { fitDurationCurve, medianPoints } from "../model/fit.js";
 import type { Pricing } from "../model/pricing.js";
+import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
-import { type ResultDocument, SCHEMA_VERSION, type Strategy } from "../report/result.js";
-import type { FunctionInfo, Target, TargetKind } from "../targets/target.js";
-import { formatSizes } from "./memory-spec.js";
+import type { FunctionInfo, Target } from "../targets/target.js";
 import type { FixedPlan, Planner } from "./plan.js";
-import { createRandom, deriveSeed } from "./random.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
 
 const CONFIDENCE_SEED_SALT = 1;

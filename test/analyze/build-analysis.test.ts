@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { memoryHeadroom } from "../../src/analyze/build-analysis.js";
 import type { ReportRecord } from "../../src/logs/record.js";
+import { createRandom } from "../../src/model/random.js";
 import { SizeAccumulator } from "../../src/model/size-accumulator.js";
-import { createRandom } from "../../src/tune/random.js";
 
 function sizeWith(
   memoryMb: number,

@@ -15,12 +15,12 @@ import {
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { analyzeCommand } from "../../src/cli/analyze-command.js";
 import type { CliIo } from "../../src/cli/io.js";
+import type { AnalysisDocument } from "../../src/document/analysis.js";
 import { UsageError } from "../../src/errors.js";
 import { formatPlatformReport, formatReportLine } from "../../src/logs/format.js";
-import { readRecords } from "../../src/logs/read-records.js";
 import type { ReportRecord } from "../../src/logs/record.js";
+import { readRecords } from "../../src/logs/sources/read-records.js";
 import { resolvePricing } from "../../src/model/pricing.js";
-import type { AnalysisDocument } from "../../src/report/analysis.js";
 import { buildResult } from "../../src/tune/tune.js";
 import {
   ECHO,

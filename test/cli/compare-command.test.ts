@@ -7,10 +7,10 @@ import { after, before, describe, it } from "node:test";
 import { applyBaseline, parseBaselineOptions, parseThreshold } from "../../src/cli/baseline.js";
 import { compareCommand } from "../../src/cli/compare-command.js";
 import type { CliIo } from "../../src/cli/io.js";
+import type { Comparison } from "../../src/document/comparison.js";
+import type { ResultDocument } from "../../src/document/result.js";
 import { GateError, UsageError } from "../../src/errors.js";
-import type { Comparison } from "../../src/report/comparison.js";
-import type { ResultDocument } from "../../src/report/result.js";
-import { sampleResult } from "../report/sample-result.js";
+import { sampleResult } from "../document/sample-result.js";
 
 class Sink extends Writable {
   text = "";

@@ -6,10 +6,10 @@ import { PassThrough, Readable } from "node:stream";
 import { after, before, describe, it } from "node:test";
 import type { CliIo } from "../../src/cli/io.js";
 import { reportCommand } from "../../src/cli/report-command.js";
+import { SCHEMA_VERSION } from "../../src/document/result.js";
 import { UsageError } from "../../src/errors.js";
 import { renderResult } from "../../src/report/renderers.js";
-import { SCHEMA_VERSION } from "../../src/report/result.js";
-import { samplePredict, sampleResult } from "../report/sample-result.js";
+import { samplePredict, sampleResult } from "../document/sample-result.js";
 
 function collect(stream: PassThrough): () => string {
   let text = "";

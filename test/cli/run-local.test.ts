@@ -1,8 +1,8 @@
 // `run` on the local emulator as a user runs it: real sandboxes, real limits.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { ResultDocument } from "../../src/report/result.js";
-import { assertValidResult } from "../report/validate.js";
+import type { ResultDocument } from "../../src/document/result.js";
+import { assertValidResult } from "../document/validate.js";
 import { runCli } from "./run-cli.js";
 
 const NOOP = "fixtures/functions/noop/index.handler";

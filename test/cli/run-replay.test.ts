@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { ResultDocument } from "../../src/report/result.js";
-import { assertValidResult } from "../report/validate.js";
+import type { ResultDocument } from "../../src/document/result.js";
+import { assertValidResult } from "../document/validate.js";
 import { runCli } from "./run-cli.js";
 
 const F4 = "fixtures/recordings/pacslab-f4.log"; // S3 download/upload: I/O-bound

@@ -3,7 +3,6 @@ import { Readable } from "node:stream";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { formatPlatformReport, formatReportLine } from "../../src/logs/format.js";
-import { readLineBatches } from "../../src/logs/line-source.js";
 import { findJsonReport, parseJsonReport } from "../../src/logs/parse-json.js";
 import { findTextReport, parseTextReport } from "../../src/logs/parse-text.js";
 import {
@@ -11,11 +10,12 @@ import {
   createReportParser,
   type ParseOutcome,
 } from "../../src/logs/parser.js";
-import { readRecordBatches } from "../../src/logs/read-records.js";
 import type { InvocationStatus, ReportRecord } from "../../src/logs/record.js";
 import { createReportScanner } from "../../src/logs/report-scanner.js";
 import { scanJsonReport } from "../../src/logs/scan-json.js";
 import { scanTextReport } from "../../src/logs/scan-text.js";
+import { readLineBatches } from "../../src/logs/sources/line-source.js";
+import { readRecordBatches } from "../../src/logs/sources/read-records.js";
 
 // The byte fast paths (scan-text.ts, scan-json.ts, report-scanner.ts) must give
 // exactly what the general parser gives on decoded lines: records, malformed

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Distribution, ResultDocument, Tier } from "../../src/document/result.js";
 import { changeBetween } from "../../src/model/change.js";
 import { compareResults } from "../../src/model/compare.js";
-import type { Distribution, ResultDocument, Tier } from "../../src/report/result.js";
-import { sampleResult } from "../report/sample-result.js";
+import { sampleResult } from "../document/sample-result.js";
 
 function scale(d: Distribution, factor: number): Distribution {
   const { count, ...values } = d;

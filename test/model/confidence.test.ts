@@ -3,9 +3,9 @@ import { describe, it } from "node:test";
 import type { ReportRecord } from "../../src/logs/record.js";
 import { withBootstrapConfidence } from "../../src/model/confidence.js";
 import { resolvePricing } from "../../src/model/pricing.js";
+import { createRandom } from "../../src/model/random.js";
 import { recommend } from "../../src/model/recommend.js";
 import { buildTiers } from "../../src/model/stats.js";
-import { createRandom } from "../../src/tune/random.js";
 
 const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });
 

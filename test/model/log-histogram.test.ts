@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createReadStream } from "node:fs";
 import { describe, it } from "node:test";
-import { readRecords } from "../../src/logs/read-records.js";
 import type { ReportRecord } from "../../src/logs/record.js";
+import { readRecords } from "../../src/logs/sources/read-records.js";
 import { HISTOGRAM_RELATIVE_ERROR, LogHistogram } from "../../src/model/log-histogram.js";
+import { createRandom, shuffled } from "../../src/model/random.js";
 import { Reservoir } from "../../src/model/reservoir.js";
 import { summarize } from "../../src/model/stats.js";
-import { createRandom, shuffled } from "../../src/tune/random.js";
 
 async function recordsOf(file: string): Promise<ReportRecord[]> {
   const records: ReportRecord[] = [];

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Recommendation } from "../../src/document/result.js";
 import { GateError, UsageError } from "../../src/errors.js";
 import type { ReportRecord } from "../../src/logs/record.js";
 import { OUT_OF_MEMORY } from "../../src/logs/record.js";
 import type { Pricing } from "../../src/model/pricing.js";
 import { type RecommendOptions, recommend } from "../../src/model/recommend.js";
 import { buildTiers } from "../../src/model/stats.js";
-import type { Recommendation } from "../../src/report/result.js";
 import { record, records } from "./make-records.js";
 
 // Without the request fee, cost is proportional to memory x billed ms: easy to check by hand.

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ResultDocument } from "../../src/document/result.js";
 import { stripAnsi } from "../../src/report/ansi.js";
 import { interpolate, renderCharts } from "../../src/report/render-chart.js";
-import type { ResultDocument } from "../../src/report/result.js";
-import { samplePredict, sampleResult } from "./sample-result.js";
+import { samplePredict, sampleResult } from "../document/sample-result.js";
 
 const ESC = "\x1b[";
 const SIZES = [128, 256, 512, 1024, 1536];

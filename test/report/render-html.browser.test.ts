@@ -4,14 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
+import type { ResultDocument } from "../../src/document/result.js";
 import { predict } from "../../src/model/fit.js";
 import { resolvePricing } from "../../src/model/pricing.js";
 import { renderHtml } from "../../src/report/render-html.js";
-import type { ResultDocument } from "../../src/report/result.js";
 import { loadRecording } from "../../src/targets/replay/load.js";
 import { buildResult } from "../../src/tune/tune.js";
+import { samplePredict, sampleResult } from "../document/sample-result.js";
 import { Browser, CHROMIUM, chromiumAvailable } from "./chromium.js";
-import { samplePredict, sampleResult } from "./sample-result.js";
 
 const ARTIFACTS = "test-artifacts";
 const WIDTH = 1200;

@@ -4,7 +4,7 @@ import { memoryAxis, niceStep, valueAxis } from "../../src/report/chart-ticks.js
 import { escapeHtml } from "../../src/report/html-escape.js";
 import { renderHtml } from "../../src/report/render-html.js";
 import { isOutputFormat, renderResult } from "../../src/report/renderers.js";
-import { samplePredict, sampleResult } from "./sample-result.js";
+import { samplePredict, sampleResult } from "../document/sample-result.js";
 
 /** Each <svg>...</svg> of the page. */
 function svgs(html: string): string[] {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { compareResults } from "../../src/model/compare.js";
 import { renderResult } from "../../src/report/renderers.js";
-import { sampleResult } from "./sample-result.js";
+import { sampleResult } from "../document/sample-result.js";
 
 const options = { color: true, width: 100 };
 

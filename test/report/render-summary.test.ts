@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { ResultDocument } from "../../src/document/result.js";
 import { stripAnsi } from "../../src/report/ansi.js";
 import { prettyFormula, renderSummary } from "../../src/report/render-summary.js";
-import type { ResultDocument } from "../../src/report/result.js";
-import { sampleResult } from "./sample-result.js";
+import { sampleResult } from "../document/sample-result.js";
 
 /** The summary on a terminal wide enough that no sentence wraps. */
 function summary(doc: ResultDocument): string {

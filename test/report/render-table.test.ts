@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import type { Tier } from "../../src/document/result.js";
 import { stripAnsi } from "../../src/report/ansi.js";
 import { errorsText, renderTable } from "../../src/report/render-table.js";
-import type { Tier } from "../../src/report/result.js";
-import { sampleResult } from "./sample-result.js";
+import { sampleResult } from "../document/sample-result.js";
 
 const plain = { color: false, width: 120 };
 const ESC = "\x1b[";

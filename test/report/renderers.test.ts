@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { canonicalize } from "../../src/report/canonical.js";
+import { canonicalize } from "../../src/document/canonical.js";
 import { isOutputFormat, renderResult } from "../../src/report/renderers.js";
-import { samplePredict, sampleResult } from "./sample-result.js";
-import { keyOrderProblems } from "./schema-walk.js";
-import { assertValidResult } from "./validate.js";
+import { samplePredict, sampleResult } from "../document/sample-result.js";
+import { keyOrderProblems } from "../document/schema-walk.js";
+import { assertValidResult } from "../document/validate.js";
 
 const options = { color: false, width: 100, predict: samplePredict };
 

@@ -4,6 +4,7 @@ import { describe, it } from "node:test";
 import { UsageError } from "../../src/errors.js";
 import type { ReportRecord } from "../../src/logs/record.js";
 import { resolvePricing } from "../../src/model/pricing.js";
+import { createRandom } from "../../src/model/random.js";
 import { recommend } from "../../src/model/recommend.js";
 import { buildTiers } from "../../src/model/stats.js";
 import { createReplayTarget } from "../../src/targets/replay/replay-target.js";
@@ -11,7 +12,6 @@ import { createAdaptivePlanner, MIN_CALLS_TO_RECOMMEND } from "../../src/tune/ad
 import { minimumBudget, validateBudget } from "../../src/tune/budget.js";
 import type { Planner, PlanStep } from "../../src/tune/plan.js";
 import { probeSizes } from "../../src/tune/probe-sizes.js";
-import { createRandom } from "../../src/tune/random.js";
 import { runSweep } from "../../src/tune/sweep.js";
 
 const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });

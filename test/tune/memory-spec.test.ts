@@ -4,7 +4,6 @@ import { UsageError } from "../../src/errors.js";
 import {
   DEFAULT_INVOCATIONS,
   DEFAULT_SIZES,
-  formatSizes,
   parseMemorySpec,
   parseNonNegativeInt,
   parsePositiveInt,
@@ -83,21 +82,6 @@ describe("parseMemorySpec", () => {
     assertUsageError(() => parseMemorySpec("128:64"), /"128:64" is not a range/);
     assertUsageError(() => parseMemorySpec("1e3"), /"1e3"/);
     assertUsageError(() => parseMemorySpec("a-512:64"), /start "a"/);
-  });
-});
-
-describe("formatSizes", () => {
-  it("names an evenly spaced list by its range", () => {
-    assert.equal(
-      formatSizes(parseMemorySpec("128-3008:64")),
-      "128-3008 MB in steps of 64 (46 sizes)",
-    );
-  });
-
-  it("lists sizes that are not evenly spaced, or too few to call a range", () => {
-    assert.equal(formatSizes([1024, 128, 256]), "128, 256, 1024 MB");
-    assert.equal(formatSizes([128, 256]), "128, 256 MB");
-    assert.equal(formatSizes([]), "no sizes");
   });
 });
 

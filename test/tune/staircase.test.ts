@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { ReportRecord } from "../../src/logs/record.js";
 import { resolvePricing } from "../../src/model/pricing.js";
+import { createRandom } from "../../src/model/random.js";
 import { recommend } from "../../src/model/recommend.js";
 import { buildTiers } from "../../src/model/stats.js";
 import { createReplayTarget } from "../../src/targets/replay/replay-target.js";
 import { createAdaptivePlanner } from "../../src/tune/adaptive-planner.js";
 import type { Observations } from "../../src/tune/plan.js";
 import { probeSizes } from "../../src/tune/probe-sizes.js";
-import { createRandom } from "../../src/tune/random.js";
 import {
   detectWorkMs,
   modelDurationMs,

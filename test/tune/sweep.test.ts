@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
+import type { Invocation } from "../../src/document/invocation.js";
 import { UsageError } from "../../src/errors.js";
 import type { ReportRecord } from "../../src/logs/record.js";
 import { loadRecording } from "../../src/targets/replay/load.js";
 import { createReplayTarget } from "../../src/targets/replay/replay-target.js";
-import type { FunctionInfo, Invocation, PreparedSize, Target } from "../../src/targets/target.js";
+import type { FunctionInfo, PreparedSize, Target } from "../../src/targets/target.js";
 import type { Planner } from "../../src/tune/plan.js";
 import { runSweep, type SweepEvent } from "../../src/tune/sweep.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { buildResult } from "../../src/tune/tune.js";
+import { assertValidResult } from "../document/validate.js";
 import { record, US_EAST_1_X86 } from "../model/make-records.js";
-import { assertValidResult } from "../report/validate.js";
 
 const options = {
   targetKind: "local" as const,

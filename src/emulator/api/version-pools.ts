@@ -1,4 +1,4 @@
-import type { Invocation } from "../../targets/target.js";
+import type { Invocation } from "../../document/invocation.js";
 import { createFunctionPool } from "../function-pool.js";
 import type { LimitBackend } from "../limits/types.js";
 import type { SandboxPool } from "../sandbox-pool.js";

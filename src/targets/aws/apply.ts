@@ -4,7 +4,7 @@ import {
   GetFunctionConfigurationCommand,
   UpdateAliasCommand,
 } from "@aws-sdk/client-lambda";
-import { errorName, userErrorFor, userFacing } from "./aws-errors.js";
+import { errorName, userErrorFor, userFacing } from "../../aws/errors.js";
 import type { AwsTarget } from "./aws-target.js";
 import { publishVersion } from "./configure.js";
 import { putConfiguration, type RestoreOutcome, restoreFromJournal } from "./restore.js";

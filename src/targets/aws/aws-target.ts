@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
+import { type AwsClients, type AwsConnectionOptions, createAwsClients } from "../../aws/clients.js";
+import { type ErrorContext, errorName, userFacing } from "../../aws/errors.js";
 import { UsageError } from "../../errors.js";
 import type { FunctionInfo, PreparedSize, Target } from "../target.js";
-import { type AwsClients, type AwsConnectionOptions, createAwsClients } from "./aws-clients.js";
-import { type ErrorContext, errorName, userFacing } from "./aws-errors.js";
 import {
   getConfiguration,
   publishVersion,

@@ -6,8 +6,8 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
+import { errorName, isAbortError } from "../../aws/errors.js";
 import { RunError } from "../../errors.js";
-import { errorName, isAbortError } from "./aws-errors.js";
 
 /** How long to wait for configuration updates; the waiter's delays are in seconds. */
 export interface UpdateWaitOptions {

@@ -1,11 +1,11 @@
+export { type AwsClients, type AwsConnectionOptions, createAwsClients } from "../../aws/clients.js";
+export { IAM_ACTIONS } from "../../aws/errors.js";
 export {
   type ApplyOutcome,
   type ApplySettings,
   applyToAlias,
   applyToFunction,
 } from "./apply.js";
-export { type AwsClients, type AwsConnectionOptions, createAwsClients } from "./aws-clients.js";
-export { IAM_ACTIONS } from "./aws-errors.js";
 export {
   type AwsSession,
   type AwsTarget,

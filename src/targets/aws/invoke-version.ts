@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
+import { errorName } from "../../aws/errors.js";
+import type { Invocation } from "../../document/invocation.js";
 import { RunError, UsageError } from "../../errors.js";
 import { parseLogTail } from "../../logs/parser.js";
 import type { ReportRecord } from "../../logs/record.js";
-import type { Invocation } from "../target.js";
-import { errorName } from "./aws-errors.js";
 import { findReportInLogs, type LogLookupOptions } from "./log-lookup.js";
 
 /** Retrying Invoke when throttled, beyond the SDK's own attempts. */

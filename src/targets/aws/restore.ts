@@ -4,8 +4,8 @@ import {
   type LambdaClient,
   paginateListVersionsByFunction,
 } from "@aws-sdk/client-lambda";
+import { errorName, userFacing } from "../../aws/errors.js";
 import { RunError, UsageError } from "../../errors.js";
-import { errorName, userFacing } from "./aws-errors.js";
 import { type UpdateWaitOptions, updateConfiguration, waitForUpdate } from "./configure.js";
 import { deleteJournal, type Journal, journalPath, updateJournal } from "./journal.js";
 

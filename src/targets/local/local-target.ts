@@ -1,8 +1,9 @@
+import type { Architecture } from "../../document/result.js";
 import { createFunctionPool } from "../../emulator/function-pool.js";
 import type { LimitBackend } from "../../emulator/limits/types.js";
 import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
-import type { Architecture, FunctionInfo, PreparedSize, Target } from "../target.js";
+import type { FunctionInfo, PreparedSize, Target } from "../target.js";
 import { defaultFunctionName, type LocalHandler, locateLocalHandler } from "./handler-spec.js";
 import { probeHandler } from "./probe-handler.js";
 

@@ -1,8 +1,8 @@
 import { basename } from "node:path";
 import { UsageError } from "../../errors.js";
-import { openLogFile } from "../../logs/line-source.js";
-import { type MalformedLine, readRecordBatches } from "../../logs/read-records.js";
 import type { ReportRecord } from "../../logs/record.js";
+import { openLogFile } from "../../logs/sources/line-source.js";
+import { type MalformedLine, readRecordBatches } from "../../logs/sources/read-records.js";
 
 export interface Recording {
   /** The file's name, for messages and the result document. */

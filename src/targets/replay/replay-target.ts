@@ -1,15 +1,10 @@
+import type { Invocation } from "../../document/invocation.js";
+import type { Architecture, TargetKind } from "../../document/result.js";
 import { UsageError } from "../../errors.js";
+import { formatSizes } from "../../format.js";
 import type { ReportRecord } from "../../logs/record.js";
-import { formatSizes } from "../../tune/memory-spec.js";
-import { createRandom, deriveSeed, shuffled } from "../../tune/random.js";
-import type {
-  Architecture,
-  FunctionInfo,
-  Invocation,
-  PreparedSize,
-  Target,
-  TargetKind,
-} from "../target.js";
+import { createRandom, deriveSeed, shuffled } from "../../model/random.js";
+import type { FunctionInfo, PreparedSize, Target } from "../target.js";
 
 export interface ReplayTargetOptions {
   /** Parsed REPORT records, any mix of memory sizes. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkResult } from "../../src/report/check-result.js";
+import { checkResult } from "../../src/document/check-result.js";
 import { sampleResult } from "./sample-result.js";
 import { resultSchemaErrors } from "./validate.js";
 

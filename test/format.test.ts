@@ -1,11 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import {
-  formatDuration,
-  formatMs,
-  formatPercent,
-  formatUsd,
-} from "../../src/report/format-number.js";
+import { formatDuration, formatMs, formatPercent, formatSizes, formatUsd } from "../src/format.js";
 
 describe("number formats", () => {
   it("formats milliseconds with three significant digits or one decimal", () => {
@@ -40,5 +35,20 @@ describe("number formats", () => {
       "-1.3%",
       "0%",
     ]);
+  });
+});
+
+describe("formatSizes", () => {
+  it("names an evenly spaced list by its range", () => {
+    assert.equal(
+      formatSizes(Array.from({ length: 46 }, (_, i) => 128 + 64 * i)),
+      "128-3008 MB in steps of 64 (46 sizes)",
+    );
+  });
+
+  it("lists sizes that are not evenly spaced, or too few to call a range", () => {
+    assert.equal(formatSizes([1024, 128, 256]), "128, 256, 1024 MB");
+    assert.equal(formatSizes([128, 256]), "128, 256 MB");
+    assert.equal(formatSizes([]), "no sizes");
   });
 });

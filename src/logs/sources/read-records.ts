@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
+import { createReportMachine } from "../parser.js";
+import type { ReportRecord } from "../record.js";
+import { createReportScanner } from "../report-scanner.js";
 import { DEFAULT_MAX_LINE_LENGTH, type LineSourceOptions } from "./line-source.js";
-import { createReportMachine } from "./parser.js";
-import type { ReportRecord } from "./record.js";
-import { createReportScanner } from "./report-scanner.js";
 
 /** A line that began as a REPORT record but could not be read. */
 export interface MalformedLine {

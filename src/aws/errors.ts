@@ -1,4 +1,4 @@
-import { type LambdaTuneError, RunError, UsageError } from "../../errors.js";
+import { type LambdaTuneError, RunError, UsageError } from "../errors.js";
 
 /** Every IAM action lambda-tune calls, for messages and the README. */
 export const IAM_ACTIONS: readonly string[] = [

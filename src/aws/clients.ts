@@ -1,7 +1,7 @@
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
-import { UsageError } from "../../errors.js";
-import { userErrorFor } from "./aws-errors.js";
+import { UsageError } from "../errors.js";
+import { userErrorFor } from "./errors.js";
 
 /** How to reach AWS, as the AWS CLI spells it: --region, --profile, --endpoint-url. */
 export interface AwsConnectionOptions {

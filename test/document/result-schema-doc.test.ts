@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { SCHEMA_VERSION } from "../../src/report/result.js";
+import { SCHEMA_VERSION } from "../../src/document/result.js";
 import { describedPaths } from "./schema-walk.js";
 import { resultSchema } from "./validate.js";
 

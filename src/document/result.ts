@@ -1,4 +1,6 @@
-import type { Architecture, TargetKind } from "../targets/target.js";
+/** Where a sweep ran: real Lambda, the local emulator, or recorded REPORT lines. */
+export type TargetKind = "local" | "aws" | "replay";
+export type Architecture = "x86_64" | "arm64";
 
 /** The version of the result document; bump when a field is removed or renamed. */
 export const SCHEMA_VERSION = 1;

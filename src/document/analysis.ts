@@ -1,5 +1,4 @@
-import type { Architecture } from "../targets/target.js";
-import type { Distribution, ResultDocument } from "./result.js";
+import type { Architecture, Distribution, ResultDocument } from "./result.js";
 
 /** The version of the analysis document (schema/analysis.schema.json). */
 export const ANALYSIS_SCHEMA_VERSION = 1;

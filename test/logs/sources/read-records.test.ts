@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { describe, it } from "node:test";
-import { type MalformedLine, readRecords } from "../../src/logs/read-records.js";
+import { type MalformedLine, readRecords } from "../../../src/logs/sources/read-records.js";
 
 describe("readRecords", () => {
   it("reads every record of the text fixture from a file stream", async () => {

@@ -4,14 +4,14 @@ import {
   type ResultField,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { RunError } from "../errors.js";
+import { RunError } from "../../errors.js";
+import { parseReportLine } from "../parser.js";
+import type { ReportRecord } from "../record.js";
 import {
   type CloudWatchQuery,
   type CloudWatchReadOptions,
   logsFailure,
 } from "./cloudwatch-query.js";
-import { parseReportLine } from "./parser.js";
-import type { ReportRecord } from "./record.js";
 
 /** Logs Insights returns at most this many rows per query. */
 export const INSIGHTS_MAX_ROWS = 10_000;

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { describe, it } from "node:test";
-import { UsageError } from "../../src/errors.js";
-import { openLogFile, readLines } from "../../src/logs/line-source.js";
+import { UsageError } from "../../../src/errors.js";
+import { openLogFile, readLines } from "../../../src/logs/sources/line-source.js";
 
 async function linesOf(chunks: (string | Buffer)[], maxLineLength?: number) {
   const out: [number, string][] = [];

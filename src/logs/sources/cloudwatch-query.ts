@@ -1,6 +1,6 @@
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
-import { UsageError } from "../errors.js";
-import { errorName, userErrorFor } from "../targets/aws/aws-errors.js";
+import { errorName, userErrorFor } from "../../aws/errors.js";
+import { UsageError } from "../../errors.js";
 import type { ReadRecordsOptions } from "./read-records.js";
 
 export type CloudWatchMethod = "filter-log-events" | "logs-insights";

@@ -1,4 +1,4 @@
-import type { Distribution, ResultDocument, Tier } from "../../src/report/result.js";
+import type { Distribution, ResultDocument, Tier } from "../../src/document/result.js";
 
 const PRICE_PER_GB_SECOND = 0.0000166667;
 const PRICE_PER_REQUEST = 0.0000002;

@@ -3,11 +3,11 @@ import {
   FilterLogEventsCommand,
   type FilterLogEventsCommandOutput,
 } from "@aws-sdk/client-cloudwatch-logs";
+import type { ReportRecord } from "../record.js";
 import type { CloudWatchQuery, CloudWatchReadOptions } from "./cloudwatch-query.js";
 import { logsFailure } from "./cloudwatch-query.js";
 import { readInsightsRecords } from "./logs-insights-source.js";
 import { type ReadRecordsOptions, readRecordBatches } from "./read-records.js";
-import type { ReportRecord } from "./record.js";
 
 /**
  * Text REPORT lines and JSON `platform.report` events (LAMBDA-FACTS.md,

@@ -1,7 +1,7 @@
-import { isAscii } from "node:buffer";
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
-import { UsageError } from "../errors.js";
+import { UsageError } from "../../errors.js";
+import { decodeText } from "../bytes.js";
 
 /** Lines split from one chunk of input; line numbers count from 1. */
 export interface LineBatch {
@@ -22,12 +22,6 @@ export const LOG_READ_CHUNK_BYTES = 1 << 20;
 export const DEFAULT_MAX_LINE_LENGTH = 1 << 20;
 const CR = 13;
 const NEWLINE = 10;
-
-// Newline bytes never occur inside a multi-byte UTF-8 sequence, so text up to
-// a newline decodes on its own; ASCII decodes as latin1, ~3x faster than utf8.
-export function decodeText(bytes: Buffer): string {
-  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-}
 
 /**
  * Splits a stream into lines, one batch per chunk read, holding only the

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createRandom, deriveSeed, shuffled } from "../../src/tune/random.js";
+import { createRandom, deriveSeed, shuffled } from "../../src/model/random.js";
 
 const take = (random: () => number, count: number) => Array.from({ length: count }, random);
 

@@ -6,9 +6,14 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, afterEach, before, beforeEach, describe, it } from "node:test";
-import { UsageError } from "../../../src/errors.js";
-import { createAwsTarget } from "../../../src/targets/aws/aws-target.js";
-import { type Emulator, NOOP, startEmulator, useTestCredentials } from "./aws-fixture.js";
+import { UsageError } from "../../src/errors.js";
+import { createAwsTarget } from "../../src/targets/aws/aws-target.js";
+import {
+  type Emulator,
+  NOOP,
+  startEmulator,
+  useTestCredentials,
+} from "../targets/aws/aws-fixture.js";
 
 useTestCredentials();
 

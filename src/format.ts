@@ -1,4 +1,7 @@
-/** Number formats shared by the human renderers. Locale-independent, so output is stable. */
+/**
+ * How numbers and sizes are written wherever text is produced (renderers,
+ * reasons, warnings, errors). Locale-independent, so output is stable.
+ */
 
 /** Milliseconds: whole above 100, one decimal above 10, else three significant digits. */
 export function formatMs(ms: number): string {
@@ -50,4 +53,23 @@ function trimZeros(text: string): string {
 
 function groupThousands(digits: string): string {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/**
+ * Sizes in few words: `128-3008 in steps of 64 (46 sizes)` when evenly
+ * spaced, else the list, e.g. `128, 256, 1024 MB`.
+ */
+export function formatSizes(sizes: readonly number[]): string {
+  const sorted = [...new Set(sizes)].sort((a, b) => a - b);
+  const first = sorted[0];
+  const second = sorted[1];
+  const last = sorted.at(-1);
+  if (first === undefined || last === undefined) return "no sizes";
+  if (second !== undefined && sorted.length >= 3) {
+    const step = second - first;
+    if (sorted.every((size, i) => size === first + i * step)) {
+      return `${first}-${last} MB in steps of ${step} (${sorted.length} sizes)`;
+    }
+  }
+  return `${sorted.join(", ")} MB`;
 }

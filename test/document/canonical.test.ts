@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { canonicalize, resultJson } from "../../src/document/canonical.js";
+import type { ResultDocument } from "../../src/document/result.js";
 import { resolvePricing } from "../../src/model/pricing.js";
-import { canonicalize, resultJson } from "../../src/report/canonical.js";
-import type { ResultDocument } from "../../src/report/result.js";
 import { loadRecording } from "../../src/targets/replay/load.js";
 import { createReplayTarget } from "../../src/targets/replay/replay-target.js";
 import { DEFAULT_SIZES } from "../../src/tune/memory-spec.js";
