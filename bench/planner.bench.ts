@@ -17,7 +17,7 @@ import { createReplayTarget, type ReplayTarget } from "../src/targets/replay/rep
 import type { Target } from "../src/targets/target.js";
 import { createAdaptivePlanner } from "../src/tune/adaptive-planner.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../src/tune/memory-spec.js";
-import type { FixedPlan, Planner } from "../src/tune/plan.js";
+import { createFixedGridPlanner, type Planner } from "../src/tune/plan.js";
 import { nearestSize } from "../src/tune/probe-sizes.js";
 import { runSweep } from "../src/tune/sweep.js";
 import {
@@ -99,8 +99,8 @@ function withColdStarts(target: ReplayTarget, seed: number): Target {
   };
 }
 
-async function sweep(target: Target, plan: FixedPlan | Planner) {
-  const result = await runSweep({ target, plan, payload: "{}", concurrency: 1 });
+async function sweep(target: Target, planner: Planner) {
+  const result = await runSweep({ target, planner, payload: "{}", concurrency: 1 });
   const records = [...result.records.values()].flat();
   return { result, records, explorationUsd: totalCost(records, pricing) };
 }
@@ -134,9 +134,9 @@ async function recommendFrom(
   fn: BenchFunction,
   truth: Truth,
   target: Target,
-  plan: FixedPlan | Planner,
+  planner: Planner,
 ): Promise<Run> {
-  const { result, records, explorationUsd } = await sweep(target, plan);
+  const { result, records, explorationUsd } = await sweep(target, planner);
   const tiers = buildTiers(records, pricing);
   const outcome = recommend(tiers, { strategy: "cost", pricing });
   if (outcome.recommendation === null) throw new Error(`${fn.name}: no recommendation`);
@@ -174,7 +174,12 @@ const fixedGrid: Method = {
   run(fn, truth, seed) {
     const target = replay(fn, seed);
     const sizes = [...new Set(DEFAULT_SIZES.map((m) => nearestSize(target.availableSizes(), m)))];
-    return recommendFrom(fn, truth, target, { sizes, invocationsPerSize: DEFAULT_INVOCATIONS });
+    return recommendFrom(
+      fn,
+      truth,
+      target,
+      createFixedGridPlanner({ sizes, invocationsPerSize: DEFAULT_INVOCATIONS }),
+    );
   },
 };
 
@@ -183,7 +188,10 @@ const powerTuning = (calls: number): Method => ({
   async run(fn, _truth, seed) {
     const target = replay(fn, seed);
     const sizes = powerTuningSizes(target.availableSizes());
-    const { result, explorationUsd } = await sweep(target, { sizes, invocationsPerSize: calls });
+    const { result, explorationUsd } = await sweep(
+      target,
+      createFixedGridPlanner({ sizes, invocationsPerSize: calls }),
+    );
     const memoryMb = powerTuningPick(result.records, pricing);
     return { memoryMb, invocations: result.invocations, explorationUsd };
   },
@@ -194,7 +202,10 @@ const parrotfish: Method = {
   async run(fn, _truth, seed) {
     const target = replay(fn, seed);
     const sizes = parrotfishSizes(target.availableSizes());
-    const { result, explorationUsd } = await sweep(target, { sizes, invocationsPerSize: 5 });
+    const { result, explorationUsd } = await sweep(
+      target,
+      createFixedGridPlanner({ sizes, invocationsPerSize: 5 }),
+    );
     const memoryMb = parrotfishPick(result.records, target.availableSizes(), pricing);
     return { memoryMb, invocations: result.invocations, explorationUsd };
   },

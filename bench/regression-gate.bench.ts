@@ -26,13 +26,8 @@ async function replayRun(records: readonly ReportRecord[], seed: number): Promis
   return tune({
     target,
     info: await target.describe(),
-    plan: { sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
-    planSummary: {
-      sizes: [...DEFAULT_SIZES],
-      invocationsPerSize: DEFAULT_INVOCATIONS,
-      budget: null,
-      seed,
-    },
+    plan: { kind: "grid", sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
+    seed,
     payload: "{}",
     concurrency: 1,
     pricing,

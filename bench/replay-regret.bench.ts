@@ -35,8 +35,8 @@ export async function run(): Promise<void> {
       const doc = await tune({
         target,
         info,
-        plan: { sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
-        planSummary: { sizes: [...DEFAULT_SIZES], invocationsPerSize: 10, budget: null, seed },
+        plan: { kind: "grid", sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
+        seed,
         payload: "{}",
         concurrency: 1,
         pricing,

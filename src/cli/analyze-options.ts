@@ -1,9 +1,9 @@
 import { UsageError } from "../errors.js";
+import { parseNonNegativeInt, parsePositiveInt } from "../flags.js";
 import type { CloudWatchMethod } from "../logs/sources/cloudwatch-query.js";
 import { parseTimeWindow, parseWindowSpan } from "../logs/time-window.js";
 import { DEFAULT_SAMPLE_PER_SIZE } from "../model/size-accumulator.js";
 import { ANALYSIS_FORMATS, type AnalysisFormat } from "../report/render-analysis.js";
-import { parseNonNegativeInt, parsePositiveInt } from "../tune/memory-spec.js";
 
 /** Without --since, CloudWatch Logs is read over the last day. */
 export const DEFAULT_SINCE = "24h";

@@ -5,6 +5,12 @@ import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import type { IsolationKind } from "../emulator/limits/types.js";
 import { UsageError } from "../errors.js";
+import {
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_SECONDS,
+  MIN_MEMORY_MB,
+  MIN_TIMEOUT_SECONDS,
+} from "../lambda.js";
 import { isolationWarnings } from "../targets/local/index.js";
 import { type CliIo, write } from "./io.js";
 
@@ -45,14 +51,20 @@ function functionDefinitions(options: EmulateOptions): FunctionDefinition[] {
       : wholeNumber(
           "--memory",
           options.memory,
-          128,
-          10_240,
+          MIN_MEMORY_MB,
+          MAX_MEMORY_MB,
           "Use Lambda's range, e.g. --memory 128.",
         );
   const timeoutSeconds =
     options.timeout === undefined
       ? undefined
-      : wholeNumber("--timeout", options.timeout, 1, 900, "Use Lambda's range, e.g. --timeout 3.");
+      : wholeNumber(
+          "--timeout",
+          options.timeout,
+          MIN_TIMEOUT_SECONDS,
+          MAX_TIMEOUT_SECONDS,
+          "Use Lambda's range, e.g. --timeout 3.",
+        );
   return specs.map((spec) => {
     const equals = spec.indexOf("=");
     if (equals <= 0 || equals === spec.length - 1) {

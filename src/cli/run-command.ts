@@ -5,10 +5,8 @@ import { predict } from "../model/fit.js";
 import { renderComparisonText } from "../report/render-comparison.js";
 import { renderResult } from "../report/renderers.js";
 import { tune } from "../tune/tune.js";
-import { awsApply, awsPreflight, awsRestoreReport } from "./aws-run-steps.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
-import { createTarget } from "./create-target.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { type Progress, progressFor } from "./progress.js";
@@ -28,7 +26,18 @@ export async function runCommand(
     settings.baseline === undefined ? undefined : await readResultFile(io.cwd, settings.baseline);
   // Before the target, so the aws target can abort its calls in flight on Ctrl-C.
   const abort = new AbortController();
-  const target = await createTarget(settings, io, abort.signal);
+  const target = await settings.createTarget({
+    functionArg: settings.functionArg,
+    cwd: io.cwd,
+    env: io.env,
+    concurrency: settings.concurrency,
+    seed: settings.seed,
+    plannedSizes: settings.sizes,
+    signal: abort.signal,
+    ...(settings.region !== undefined && { region: settings.region }),
+    ...(settings.architecture !== undefined && { architecture: settings.architecture }),
+    ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+  });
   let interrupted: "SIGINT" | "SIGTERM" | undefined;
   const onSignal = (signal: "SIGINT" | "SIGTERM") => {
     interrupted = signal;
@@ -47,16 +56,20 @@ export async function runCommand(
       await checkSameFunction(baseline, described.name, settings.baseline, settings.force, io);
     }
     const pricing = pricingFor(settings, described);
-    const { plan, planSummary, notes } = choosePlan(settings, target, pricing);
+    const { plan, notes } = choosePlan(settings, target);
     const info = { ...described, warnings: [...described.warnings, ...notes] };
-    const preflight = { target, flags: settings, info, planSummary, pricing, io };
-    if (await awsPreflight(preflight)) return 0;
-    progress = progressFor(io, settings.quiet, planSummary.budget ?? undefined);
+    const json = settings.output === "json";
+    const stop = await target.preflight?.({ plan, info, pricing, json });
+    if (stop !== undefined) {
+      await write(io.stdout, stop.output);
+      return 0;
+    }
+    progress = progressFor(io, settings.quiet, plan.kind === "adaptive" ? plan.budget : undefined);
     doc = await tune({
       target,
       info,
       plan,
-      planSummary,
+      seed: settings.seed,
       payload: settings.payload,
       concurrency: settings.concurrency,
       pricing,
@@ -71,14 +84,16 @@ export async function runCommand(
       signal: abort.signal,
       ...(progress && { onProgress: progress.onProgress }),
     });
-    await awsApply(target, settings, doc, io);
+    const applied = (await target.apply?.(doc)) ?? [];
+    await write(io.stderr, applied.map((line) => `lambda-tune: ${line}\n`).join(""));
   } catch (error) {
     if (interrupted !== undefined) throw new InterruptedError(interrupted);
     throw error;
   } finally {
     progress?.done();
     await target.restore();
-    await awsRestoreReport(target, io);
+    const warnings = target.restoreWarnings?.() ?? [];
+    await write(io.stderr, warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }

@@ -1,8 +1,6 @@
+import { LOG_TAIL_BYTES } from "../lambda.js";
 import { formatReportLine } from "../logs/format.js";
 import type { ReportRecord } from "../logs/record.js";
-
-// LAMBDA-FACTS (Lambda API, Invoke): `LogType: Tail` returns the last 4 KB of the log.
-export const LOG_TAIL_BYTES = 4096;
 
 /** The last `maxBytes` bytes of `text`, starting at a whole UTF-8 character. */
 export function lastBytes(text: string, maxBytes: number = LOG_TAIL_BYTES): string {

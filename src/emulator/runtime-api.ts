@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { MAX_RESPONSE_BYTES } from "../lambda.js";
 
-// LAMBDA-FACTS: a runtime response over 6 MiB + 100 bytes is rejected (RIE's MaxPayloadSize).
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
 const PREFIX = "/2018-06-01/runtime";
 
 /** One event handed to the runtime through /next. */

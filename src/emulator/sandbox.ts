@@ -1,13 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { INIT_LIMIT_MS, OUT_OF_MEMORY } from "../lambda.js";
 import { registerProcessGroup } from "./cleanup.js";
 import type { LimitGroup } from "./limits/types.js";
 import { nodeHeapFlags, peakResidentBytes } from "./process-memory.js";
 import { RuntimeApiServer, type RuntimeEvent } from "./runtime-api.js";
 import { nodeRuntimeCommand } from "./runtime-command.js";
-
-// LAMBDA-FACTS: the INIT phase is limited to 10 s.
-const INIT_LIMIT_MS = 10_000;
-const OUT_OF_MEMORY = "Runtime.OutOfMemory";
 
 export interface SandboxConfig {
   /** `path/to/file.export`, relative to taskRoot. */

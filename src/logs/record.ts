@@ -1,3 +1,5 @@
+import { OUT_OF_MEMORY } from "../lambda.js";
+
 /**
  * One invocation's REPORT record, with the Telemetry API's field names
  * (LAMBDA-FACTS.md, "JSON format"), which is also what `parse` prints.
@@ -27,7 +29,6 @@ export interface ReportRecord {
 }
 
 /** Lambda's error type for a sandbox killed for exceeding its memory. */
-export const OUT_OF_MEMORY = "Runtime.OutOfMemory";
 
 export function isOutOfMemory(record: ReportRecord): boolean {
   return record.errorType === OUT_OF_MEMORY;

@@ -1,3 +1,4 @@
+import { MAX_MEMORY_MB, MAX_VCPUS, MB_PER_VCPU } from "../lambda.js";
 import {
   fitLine,
   fitProportional,
@@ -25,11 +26,6 @@ export interface CurveModel {
   fit(points: readonly CurvePoint[]): CurveParameters | null;
   predict(parameters: CurveParameters, memoryMb: number): number;
 }
-
-/** 1,769 MB is one full vCPU (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
-export const ONE_VCPU_MB = 1769;
-/** Lambda's largest memory size (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
-const MAX_MEMORY_MB = 10240;
 
 /**
  * Relative least squares: weight 1/y^2, so each size counts by its relative
@@ -81,7 +77,9 @@ const power: CurveModel = {
 
 /** Knees tried: whole vCPUs (up to the 10,240 MB maximum), then the measured sizes. */
 function kneeCandidates(points: readonly CurvePoint[]): number[] {
-  const vcpus = [1, 2, 3, 4, 5, 6].map((k) => Math.min(ONE_VCPU_MB * k, MAX_MEMORY_MB));
+  const vcpus = Array.from({ length: MAX_VCPUS }, (_, i) =>
+    Math.min(MB_PER_VCPU * (i + 1), MAX_MEMORY_MB),
+  );
   const measured = points.map((p) => p.memoryMb).sort((a, b) => a - b);
   return [...new Set([...vcpus, ...measured])];
 }

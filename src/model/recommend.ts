@@ -1,5 +1,6 @@
 import type { Recommendation, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
+import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
 import {
   costStandardError,
   differenceStandardError,
@@ -227,7 +228,11 @@ function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[
   const sizes = measured.map((t) => t.memoryMb);
   const warnings: string[] = [];
   // Lambda sizes run from 128 to 10,240 MB (LAMBDA-FACTS.md, "Memory, CPU, time limits").
-  if (strategy === "cost" && winner.memoryMb === Math.min(...sizes) && winner.memoryMb > 128) {
+  if (
+    strategy === "cost" &&
+    winner.memoryMb === Math.min(...sizes) &&
+    winner.memoryMb > MIN_MEMORY_MB
+  ) {
     warnings.push(
       `${winner.memoryMb} MB is the smallest size measured: smaller sizes may be cheaper still`,
     );
@@ -235,7 +240,7 @@ function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[
   if (
     strategy !== "balanced" &&
     winner.memoryMb === Math.max(...sizes) &&
-    winner.memoryMb < 10240
+    winner.memoryMb < MAX_MEMORY_MB
   ) {
     warnings.push(
       `${winner.memoryMb} MB is the largest size measured: larger sizes may be ${strategy === "cost" ? "cheaper" : "faster"} still`,

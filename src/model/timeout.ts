@@ -1,9 +1,6 @@
 import type { Distribution, Tier } from "../document/result.js";
+import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./quantiles.js";
-
-/** Lambda timeouts are whole seconds from 1 to 900 (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
-export const MIN_TIMEOUT_SECONDS = 1;
-export const MAX_TIMEOUT_SECONDS = 900;
 
 /** The timeout must hold for all but this share of future invocations. */
 export const TIMEOUT_EXCEEDANCE = 0.001;

@@ -1,7 +1,7 @@
 import Table from "cli-table3";
 import type { ResultDocument, Tier } from "../document/result.js";
 import { formatMs, formatUsd } from "../format.js";
-import { OUT_OF_MEMORY } from "../logs/record.js";
+import { OUT_OF_MEMORY } from "../lambda.js";
 import { paint, stripAnsi } from "./ansi.js";
 import { wrapText } from "./wrap-text.js";
 

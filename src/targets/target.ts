@@ -1,5 +1,8 @@
 import type { Invocation } from "../document/invocation.js";
-import type { Architecture, TargetKind } from "../document/result.js";
+import type { Plan } from "../document/plan.js";
+import type { Architecture, ResultDocument, TargetKind } from "../document/result.js";
+import type { RawOptions } from "../flags.js";
+import type { Pricing } from "../model/pricing.js";
 
 /** What a target knows about the function before the sweep. */
 export interface FunctionInfo {
@@ -47,4 +50,65 @@ export interface Target {
   prepare(memoryMb: number): Promise<PreparedSize>;
   /** Put the function back exactly as it was found. Idempotent; safe after a failed prepare. */
   restore(): Promise<void>;
+
+  // Steps only some targets have (aws: --max-cost, --dry-run, --apply); the CLI calls
+  // each when present and prints what it returns, so no target prints.
+
+  /**
+   * Before the sweep: may refuse it (a GateError), or end the run with `output`
+   * for stdout instead of sweeping (a dry run).
+   */
+  preflight?(context: PreflightContext): Promise<{ output: string } | undefined>;
+  /** After the sweep, before restore: keep the recommendation where the user asked; lines for stderr. */
+  apply?(doc: ResultDocument): Promise<string[]>;
+  /** After restore: warnings the user must see (someone else's change kept, a version kept). */
+  restoreWarnings?(): string[];
+}
+
+export interface PreflightContext {
+  plan: Plan;
+  info: FunctionInfo;
+  pricing: Pricing;
+  /** The user asked for JSON on stdout. */
+  json: boolean;
+}
+
+/** A flag only one target takes, as commander spells it (`--max-cost <usd>`). */
+export interface TargetOption {
+  flags: string;
+  description: string;
+}
+
+/** What every target is created from: the function and the run's shared settings. */
+export interface TargetRequest {
+  /** `<function>` as the user gave it. */
+  functionArg: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  region?: string;
+  architecture?: string;
+  /** `--timeout`: the function timeout during the sweep, when given. */
+  timeoutSeconds?: number;
+  concurrency: number;
+  seed: number;
+  /** The sizes the sweep plans, when listed (for warnings about what this host can do). */
+  plannedSizes: readonly number[];
+  /** Aborts work in flight (Ctrl-C); restore() still runs to the end. */
+  signal: AbortSignal;
+}
+
+/**
+ * One kind of target, as the registry (src/targets/registry.ts) knows it:
+ * its own flags, whether `<function>` names one of its functions, and how to
+ * create it once its flags are checked.
+ */
+export interface TargetDefinition {
+  readonly kind: TargetKind;
+  /** What `<function>` names for this target, for --help (`a handler path`). */
+  readonly names: string;
+  readonly options: readonly TargetOption[];
+  /** Whether `<function>` (with these options) is this target's when --target is not given. */
+  claims(functionArg: string, options: RawOptions, cwd: string): boolean;
+  /** Checks this target's flags (UsageError on a bad value) and returns how to create it. */
+  configure(options: RawOptions): (request: TargetRequest) => Promise<Target>;
 }

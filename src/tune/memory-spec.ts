@@ -1,14 +1,11 @@
 import { UsageError } from "../errors.js";
-
-// Lambda memory: 128 MB to 10,240 MB in 1 MB steps (LAMBDA-FACTS: memory).
-export const MIN_MEMORY_MB = 128;
-export const MAX_MEMORY_MB = 10_240;
+import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
 
 export const DEFAULT_SIZES: readonly number[] = [128, 256, 512, 1024, 1536];
 export const DEFAULT_INVOCATIONS = 10;
 
 const MEMORY_HINT =
-  "give sizes in MB from 128 to 10240 as a list, a range start-end:step, or both, " +
+  `give sizes in MB from ${MIN_MEMORY_MB} to ${MAX_MEMORY_MB} as a list, a range start-end:step, or both, ` +
   "e.g. --memory 128,256,512 or --memory 128-3008:64 or --memory 128,512-1024:256";
 
 function memoryError(message: string): UsageError {
@@ -29,7 +26,9 @@ function parseWholeNumber(token: string, part: string, what: string): number {
 
 function checkSize(size: number, part: string): number {
   if (size < MIN_MEMORY_MB || size > MAX_MEMORY_MB) {
-    throw memoryError(`${size} MB in "${part}" is outside Lambda's 128..10240 MB`);
+    throw memoryError(
+      `${size} MB in "${part}" is outside Lambda's ${MIN_MEMORY_MB}..${MAX_MEMORY_MB} MB`,
+    );
   }
   return size;
 }
@@ -67,24 +66,4 @@ export function parseMemorySpec(text: string): number[] {
     for (const size of partSizes) sizes.add(size);
   }
   return [...sizes].sort((a, b) => a - b);
-}
-
-function parseInteger(name: string, text: string, min: number, what: string): number {
-  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new UsageError(`${name} must be ${what}, not "${text}"`, {
-      hint: `give ${name} a whole number of ${min} or more, e.g. ${name} ${Math.max(min, 10)}`,
-    });
-  }
-  return value;
-}
-
-/** A flag's value that must be a whole number above 0 (-n, --concurrency, --budget). */
-export function parsePositiveInt(name: string, text: string): number {
-  return parseInteger(name, text, 1, "a whole number above 0");
-}
-
-/** A flag's value that must be a whole number, 0 allowed (--seed). */
-export function parseNonNegativeInt(name: string, text: string): number {
-  return parseInteger(name, text, 0, "a whole number of 0 or more");
 }

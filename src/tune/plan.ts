@@ -1,3 +1,4 @@
+import type { GridPlan } from "../document/plan.js";
 import type { ReportRecord } from "../logs/record.js";
 
 /** One step of a sweep: measure this size this many more times. */
@@ -11,27 +12,20 @@ export type Observations = ReadonlyMap<number, readonly ReportRecord[]>;
 
 /**
  * Chooses what to measure next from what has been measured: a fixed grid
- * ignores the observations, an adaptive planner (`--budget`) uses them.
- * A size may come back in a later step; its records then add up.
+ * ignores the observations, an adaptive planner (`--budget`) uses them
+ * (src/tune/planners.ts makes each from its plan). A size may come back in a later step; its records then add up.
  */
 export interface Planner {
   /** How many steps there will be, when known in advance (for progress). */
   readonly totalSteps: number | undefined;
+  /** The sizes it will measure, when known in advance (a grid), so they can be checked first. */
+  readonly plannedSizes?: readonly number[];
   /** The next step, or undefined when the sweep is done. */
   next(observations: Observations): PlanStep | undefined;
 }
 
-/** The same number of invocations at each of a list of sizes (`--memory` and `-n`). */
-export interface FixedPlan {
-  sizes: readonly number[];
-  invocationsPerSize: number;
-}
-
-export function isPlanner(plan: FixedPlan | Planner): plan is Planner {
-  return typeof (plan as Partial<Planner>).next === "function";
-}
-
-export function createFixedGridPlanner(plan: FixedPlan): Planner {
+/** The grid plan's planner: each size in turn, the same number of calls each. */
+export function createFixedGridPlanner(plan: Omit<GridPlan, "kind">): Planner {
   if (!Number.isInteger(plan.invocationsPerSize) || plan.invocationsPerSize < 1) {
     throw new RangeError(
       `invocationsPerSize must be a whole number above 0, not ${plan.invocationsPerSize}`,
@@ -41,6 +35,7 @@ export function createFixedGridPlanner(plan: FixedPlan): Planner {
   let index = 0;
   return {
     totalSteps: sizes.length,
+    plannedSizes: sizes,
     next() {
       const memoryMb = sizes[index];
       if (memoryMb === undefined) return undefined;

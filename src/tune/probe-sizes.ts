@@ -1,4 +1,4 @@
-import { ONE_VCPU_MB } from "../model/curves.js";
+import { MB_PER_VCPU } from "../lambda.js";
 
 /**
  * Where the first calls go: doublings from 128 MB up to just past one vCPU.
@@ -30,7 +30,7 @@ export function probeSizes(sizes: readonly number[]): number[] {
   const inside = PROBE_TARGETS_MB.filter((target) => target > low && target < high);
   const targets =
     inside.length >= 2
-      ? [low, ...inside.filter((t) => t > low * 1.5), ...(high < ONE_VCPU_MB ? [high] : [])]
+      ? [low, ...inside.filter((t) => t > low * 1.5), ...(high < MB_PER_VCPU ? [high] : [])]
       : [low, (low + high) / 2, high];
   return [...new Set(targets.map((target) => nearestSize(sorted, target)))];
 }

@@ -1,9 +1,7 @@
-import { ONE_VCPU_MB } from "../model/curves.js";
+import { CFS_PERIOD_MS, MB_PER_VCPU } from "../lambda.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
 
-/** CFS bandwidth period below one vCPU (LAMBDA-FACTS.md, "Memory, CPU, time limits"). */
-export const CFS_PERIOD_MS = 20;
 /**
  * Functions faster than this at one vCPU or more are short: a few CFS periods,
  * so their duration falls in steps a smooth curve would hide.
@@ -27,7 +25,7 @@ const MAX_STEPS = 2;
 
 /** CPU quota per CFS period at `memoryMb`: memory/1,769 of a core (LAMBDA-FACTS.md). */
 function quotaMs(memoryMb: number): number {
-  return (CFS_PERIOD_MS * Math.min(memoryMb, ONE_VCPU_MB)) / ONE_VCPU_MB;
+  return (CFS_PERIOD_MS * Math.min(memoryMb, MB_PER_VCPU)) / MB_PER_VCPU;
 }
 
 /** Whole periods a call with `workMs` of CPU waits for its quota at `memoryMb`. */
@@ -43,7 +41,7 @@ export function modelDurationMs(workMs: number, memoryMb: number): number {
 
 /** Smallest memory at which `workMs` fits into k + 1 quotas: the left edge of step k. */
 export function stepEdgeMb(workMs: number, k: number): number {
-  return (ONE_VCPU_MB * workMs) / (CFS_PERIOD_MS * (k + 1));
+  return (MB_PER_VCPU * workMs) / (CFS_PERIOD_MS * (k + 1));
 }
 
 function median(values: readonly number[]): number {
@@ -86,11 +84,11 @@ export function detectWorkMs(
     const values = durations.get(memoryMb);
     return values === undefined ? [] : [{ memoryMb, ms: median(values) }];
   });
-  const fast = medians.filter((p) => p.memoryMb >= ONE_VCPU_MB);
+  const fast = medians.filter((p) => p.memoryMb >= MB_PER_VCPU);
   if (fast.length === 0) return undefined;
   const measured = Math.min(...fast.map((p) => p.ms));
   if (!(measured > 0 && measured < SHORT_FUNCTION_MS)) return undefined;
-  const below = medians.filter((p) => p.memoryMb < ONE_VCPU_MB);
+  const below = medians.filter((p) => p.memoryMb < MB_PER_VCPU);
   if (below.length < 2) return undefined;
   const agreeing = (workMs: number) =>
     below.filter((p) => throttledPeriods(workMs, p.memoryMb) === periodsSeen(p.ms, p.memoryMb))
@@ -168,7 +166,7 @@ function firstMeasuredAbove(
 function steps(workMs: number, sizes: readonly number[], durations: Map<number, number[]>): Step[] {
   const levels: { k: number; edgeMb: number; levelMs: number }[] = [];
   // The fastest step is the one holding one vCPU: above it a single thread runs no faster.
-  const first = throttledPeriods(workMs, ONE_VCPU_MB);
+  const first = throttledPeriods(workMs, MB_PER_VCPU);
   const last = throttledPeriods(workMs, sizes[0]!);
   for (let k = first; k <= last; k++) {
     const edgeMb = stepEdgeMb(workMs, k);

@@ -3,7 +3,7 @@ import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
-import { createFixedGridPlanner, type FixedPlan, isPlanner, type Planner } from "./plan.js";
+import type { Planner } from "./plan.js";
 
 /** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */
 const MAX_OPEN_SIZES = 4;
@@ -15,8 +15,8 @@ export type SweepEvent =
 
 export interface SweepOptions {
   target: Target;
-  /** A fixed grid, or a planner that chooses each step from what it has seen. */
-  plan: FixedPlan | Planner;
+  /** Chooses each step: a fixed grid, or an adaptive planner that uses what it has seen. */
+  planner: Planner;
   payload: string;
   /** Invocations in flight at once within a size. */
   concurrency: number;
@@ -34,10 +34,10 @@ export interface SweepResult {
   notes: Map<number, string[]>;
 }
 
-function checkSizesAvailable(target: Target, plan: FixedPlan): void {
+function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
   const available = target.availableSizes();
   if (available === undefined) return;
-  const missing = plan.sizes.filter((size) => !available.includes(size));
+  const missing = sizes.filter((size) => !available.includes(size));
   if (missing.length === 0) return;
   throw new UsageError(`the ${target.kind} target has nothing at ${formatSizes(missing)}`, {
     hint: `it has ${formatSizes(available)}; choose --memory among those`,
@@ -52,12 +52,11 @@ function checkSizesAvailable(target: Target, plan: FixedPlan): void {
  * propagates. The caller restores the target, also on error.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { target, payload, concurrency, onProgress, signal } = options;
+  const { target, planner, payload, concurrency, onProgress, signal } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number above 0, not ${concurrency}`);
   }
-  if (!isPlanner(options.plan)) checkSizesAvailable(target, options.plan);
-  const planner = isPlanner(options.plan) ? options.plan : createFixedGridPlanner(options.plan);
+  if (planner.plannedSizes !== undefined) checkSizesAvailable(target, planner.plannedSizes);
   const records = new Map<number, ReportRecord[]>();
   const notes = new Map<number, string[]>();
   let invocations = 0;

@@ -1,3 +1,4 @@
+import type { Plan } from "../document/plan.js";
 import {
   type ResultDocument,
   SCHEMA_VERSION,
@@ -14,7 +15,7 @@ import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
 import type { FunctionInfo, Target } from "../targets/target.js";
-import type { FixedPlan, Planner } from "./plan.js";
+import { createPlanner } from "./planners.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
 
 const CONFIDENCE_SEED_SALT = 1;
@@ -33,9 +34,11 @@ export interface ResultOptions {
   now: () => Date;
 }
 
-export interface TuneOptions extends ResultOptions {
+export interface TuneOptions extends Omit<ResultOptions, "planSummary"> {
   target: Target;
-  plan: FixedPlan | Planner;
+  plan: Plan;
+  /** Seeds the bootstrap (and is recorded in the result). */
+  seed: number;
   payload: string;
   concurrency: number;
   onProgress?: (event: SweepEvent) => void;
@@ -50,17 +53,26 @@ export interface TuneOptions extends ResultOptions {
 export async function tune(options: TuneOptions): Promise<ResultDocument> {
   const sweep = await runSweep({
     target: options.target,
-    plan: options.plan,
+    planner: createPlanner(options.plan, options),
     payload: options.payload,
     concurrency: options.concurrency,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
-  const planSummary = { ...options.planSummary };
-  // An adaptive plan's sizes are what the planner chose to measure.
-  if (planSummary.budget !== null)
-    planSummary.sizes = [...sweep.records.keys()].sort((a, b) => a - b);
+  const measured = [...sweep.records.keys()].sort((a, b) => a - b);
+  const planSummary = summarizePlan(options.plan, options.seed, measured);
   return buildResult({ ...options, planSummary }, [...sweep.records.values()].flat(), sweep.notes);
+}
+
+/** The plan as the result records it; an adaptive plan's sizes are those it chose to measure. */
+export function summarizePlan(
+  plan: Plan,
+  seed: number,
+  measuredSizes: readonly number[],
+): ResultDocument["plan"] {
+  return plan.kind === "grid"
+    ? { sizes: [...plan.sizes], invocationsPerSize: plan.invocationsPerSize, budget: null, seed }
+    : { sizes: [...measuredSizes], invocationsPerSize: null, budget: plan.budget, seed };
 }
 
 /** The result document for records already measured (also used by benchmarks). */

@@ -20,8 +20,8 @@ async function replayRun(seed: number, now: Date): Promise<ResultDocument> {
   return tune({
     target,
     info: { ...(await target.describe()), currentMemoryMb: 512, currentTimeoutSeconds: 3 },
-    plan: { sizes: DEFAULT_SIZES, invocationsPerSize: 10 },
-    planSummary: { sizes: [...DEFAULT_SIZES], invocationsPerSize: 10, budget: null, seed },
+    plan: { kind: "grid", sizes: DEFAULT_SIZES, invocationsPerSize: 10 },
+    seed,
     payload: "{}",
     concurrency: 1,
     pricing,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { MAX_RESPONSE_BYTES, RuntimeApiServer } from "../../src/emulator/runtime-api.js";
+import { RuntimeApiServer } from "../../src/emulator/runtime-api.js";
+import { MAX_RESPONSE_BYTES } from "../../src/lambda.js";
 
 function event(requestId: string) {
   return {

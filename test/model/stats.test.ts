@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { OUT_OF_MEMORY } from "../../src/logs/record.js";
+import { OUT_OF_MEMORY } from "../../src/lambda.js";
 import { costForDuration, costPerInvocation } from "../../src/model/cost.js";
 import { buildTiers, groupBySize, summarize } from "../../src/model/stats.js";
 import { record, records, US_EAST_1_X86 } from "./make-records.js";

@@ -76,7 +76,7 @@ async function plan(records: ReportRecord[], budget: number, seed: number) {
       return step;
     },
   };
-  const result = await runSweep({ target, plan: recorded, payload: "{}", concurrency: 1 });
+  const result = await runSweep({ target, planner: recorded, payload: "{}", concurrency: 1 });
   const all = [...result.records.values()].flat();
   const outcome = recommend(buildTiers(all, pricing), { strategy: "cost", pricing });
   return { steps, result, planner, recommendation: outcome.recommendation };

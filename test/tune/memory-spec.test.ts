@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../../src/errors.js";
-import {
-  DEFAULT_INVOCATIONS,
-  DEFAULT_SIZES,
-  parseMemorySpec,
-  parseNonNegativeInt,
-  parsePositiveInt,
-} from "../../src/tune/memory-spec.js";
+import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../../src/tune/memory-spec.js";
 
 function assertUsageError(run: () => unknown, pattern: RegExp): void {
   assert.throws(run, (error: unknown) => {
@@ -89,24 +83,5 @@ describe("defaults", () => {
   it("are sizes the parser accepts and a positive count", () => {
     assert.deepEqual(parseMemorySpec(DEFAULT_SIZES.join(",")), [...DEFAULT_SIZES]);
     assert.ok(Number.isInteger(DEFAULT_INVOCATIONS) && DEFAULT_INVOCATIONS > 0);
-  });
-});
-
-describe("parsePositiveInt and parseNonNegativeInt", () => {
-  it("read whole numbers", () => {
-    assert.equal(parsePositiveInt("-n", "25"), 25);
-    assert.equal(parseNonNegativeInt("--seed", "0"), 0);
-    assert.equal(parseNonNegativeInt("--seed", "42"), 42);
-  });
-
-  it("reject 0 where a positive number is needed, naming the flag", () => {
-    assertUsageError(() => parsePositiveInt("--concurrency", "0"), /--concurrency .*"0"/);
-  });
-
-  it("reject negatives, fractions, garbage and unsafe integers", () => {
-    for (const text of ["-1", "1.5", "ten", "", "9007199254740993"]) {
-      assertUsageError(() => parsePositiveInt("-n", text), /-n must be/);
-      assertUsageError(() => parseNonNegativeInt("--seed", text), /--seed must be/);
-    }
   });
 });

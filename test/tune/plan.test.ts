@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { createFixedGridPlanner, isPlanner } from "../../src/tune/plan.js";
+import { resolvePricing } from "../../src/model/pricing.js";
+import { createFixedGridPlanner } from "../../src/tune/plan.js";
+import { createPlanner } from "../../src/tune/planners.js";
 
 describe("createFixedGridPlanner", () => {
   it("steps through the sizes in order, then stops", () => {
@@ -28,9 +30,21 @@ describe("createFixedGridPlanner", () => {
   });
 });
 
-describe("isPlanner", () => {
-  it("tells a planner from a fixed plan", () => {
-    assert.equal(isPlanner({ sizes: [128], invocationsPerSize: 1 }), false);
-    assert.equal(isPlanner(createFixedGridPlanner({ sizes: [128], invocationsPerSize: 1 })), true);
+describe("createPlanner", () => {
+  const context = {
+    pricing: resolvePricing({ region: "us-east-1", architecture: "x86_64" }),
+    strategy: "cost" as const,
+  };
+
+  it("makes the planner of the plan's kind", () => {
+    const grid = createPlanner({ kind: "grid", sizes: [128, 256], invocationsPerSize: 3 }, context);
+    assert.deepEqual(grid.plannedSizes, [128, 256]);
+    assert.deepEqual(grid.next(new Map()), { memoryMb: 128, invocations: 3 });
+    const adaptive = createPlanner(
+      { kind: "adaptive", budget: 20, sizes: [128, 256, 512, 1024, 1792] },
+      context,
+    );
+    assert.equal(adaptive.plannedSizes, undefined);
+    assert.equal(adaptive.next(new Map())?.invocations, 1);
   });
 });

@@ -63,7 +63,7 @@ async function tune(all: ReportRecord[], budget: number, seed: number) {
     pricing,
     capacity: new Map(sizes.map((m) => [m, target.capacity(m)])),
   });
-  const result = await runSweep({ target, plan: planner, payload: "{}", concurrency: 1 });
+  const result = await runSweep({ target, planner, payload: "{}", concurrency: 1 });
   const outcome = recommend(buildTiers([...result.records.values()].flat(), pricing), {
     strategy: "cost",
     pricing,

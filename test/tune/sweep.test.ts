@@ -8,6 +8,7 @@ import { loadRecording } from "../../src/targets/replay/load.js";
 import { createReplayTarget } from "../../src/targets/replay/replay-target.js";
 import type { FunctionInfo, PreparedSize, Target } from "../../src/targets/target.js";
 import type { Planner } from "../../src/tune/plan.js";
+import { createFixedGridPlanner } from "../../src/tune/plan.js";
 import { runSweep, type SweepEvent } from "../../src/tune/sweep.js";
 
 const F2 = fileURLToPath(new URL("../../fixtures/recordings/pacslab-f2.log", import.meta.url));
@@ -84,7 +85,7 @@ describe("runSweep with the replay target on a real recording", () => {
     const events: SweepEvent[] = [];
     const result = await runSweep({
       target,
-      plan: { sizes: [128, 1024, 3008], invocationsPerSize: 20 },
+      planner: createFixedGridPlanner({ sizes: [128, 1024, 3008], invocationsPerSize: 20 }),
       payload: "{}",
       concurrency: 4,
       onProgress: (event) => events.push(event),
@@ -119,7 +120,10 @@ describe("runSweep with the replay target on a real recording", () => {
       const target = new WatchedTarget(replay());
       await runSweep({
         target,
-        plan: { sizes: [256, 512, 640, 768, 896, 1024], invocationsPerSize: 17 },
+        planner: createFixedGridPlanner({
+          sizes: [256, 512, 640, 768, 896, 1024],
+          invocationsPerSize: 17,
+        }),
         payload: "{}",
         concurrency,
       });
@@ -135,7 +139,7 @@ describe("runSweep with the replay target on a real recording", () => {
     const run = (seed: number) =>
       runSweep({
         target: new WatchedTarget(replay(seed)),
-        plan: { sizes: [640, 1536], invocationsPerSize: 10 },
+        planner: createFixedGridPlanner({ sizes: [640, 1536], invocationsPerSize: 10 }),
         payload: "{}",
         concurrency: 3,
       });
@@ -153,7 +157,7 @@ describe("runSweep with the replay target on a real recording", () => {
     const target = createReplayTarget({ records: fewer, name: "fewer.log", seed: 1 });
     const result = await runSweep({
       target,
-      plan: { sizes: [128, 192], invocationsPerSize: 50 },
+      planner: createFixedGridPlanner({ sizes: [128, 192], invocationsPerSize: 50 }),
       payload: "{}",
       concurrency: 2,
     });
@@ -171,7 +175,7 @@ describe("runSweep with the replay target on a real recording", () => {
     await assert.rejects(
       runSweep({
         target,
-        plan: { sizes: [128, 1000, 1100], invocationsPerSize: 5 },
+        planner: createFixedGridPlanner({ sizes: [128, 1000, 1100], invocationsPerSize: 5 }),
         payload: "{}",
         concurrency: 1,
       }),
@@ -187,8 +191,8 @@ describe("runSweep with the replay target on a real recording", () => {
 
   it("refuses a concurrency below 1 as a bug in the caller", async () => {
     const target = new WatchedTarget(replay());
-    const plan = { sizes: [128], invocationsPerSize: 5 };
-    await assert.rejects(runSweep({ target, plan, payload: "{}", concurrency: 0 }), RangeError);
+    const planner = createFixedGridPlanner({ sizes: [128], invocationsPerSize: 5 });
+    await assert.rejects(runSweep({ target, planner, payload: "{}", concurrency: 0 }), RangeError);
     assert.deepEqual(target.prepared, []);
   });
 
@@ -199,7 +203,7 @@ describe("runSweep with the replay target on a real recording", () => {
         observations.size === 0 ? { memoryMb: 1000, invocations: 3 } : undefined,
     };
     await assert.rejects(
-      runSweep({ target: replay(), plan: planner, payload: "{}", concurrency: 1 }),
+      runSweep({ target: replay(), planner, payload: "{}", concurrency: 1 }),
       (error: unknown) =>
         error instanceof UsageError && /no records at 1000 MB/.test(error.message),
     );
@@ -219,7 +223,7 @@ describe("runSweep with the replay target on a real recording", () => {
     const events: SweepEvent[] = [];
     const result = await runSweep({
       target,
-      plan: planner,
+      planner,
       payload: "{}",
       concurrency: 2,
       onProgress: (event) => events.push(event),
@@ -245,7 +249,7 @@ describe("runSweep with the replay target on a real recording", () => {
     await assert.rejects(
       runSweep({
         target,
-        plan: { sizes: [128, 256], invocationsPerSize: 20 },
+        planner: createFixedGridPlanner({ sizes: [128, 256], invocationsPerSize: 20 }),
         payload: "{}",
         concurrency: 2,
       }),
@@ -263,7 +267,7 @@ describe("runSweep with the replay target on a real recording", () => {
     await assert.rejects(
       runSweep({
         target,
-        plan: { sizes: [128, 256], invocationsPerSize: 20 },
+        planner: createFixedGridPlanner({ sizes: [128, 256], invocationsPerSize: 20 }),
         payload: "{}",
         concurrency: 3,
         signal: controller.signal,

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MIN_MEMORY_MB } from "../../lambda.js";
 import {
   functionNotFound,
   invalidParameter,
@@ -61,11 +62,6 @@ export interface ConfigurationUpdate {
   Environment?: unknown;
   RevisionId?: unknown;
 }
-
-// LAMBDA-FACTS (Memory, CPU, time limits): memory 128..10,240 MB, timeout 1..900 s.
-const MIN_MEMORY_MB = 128;
-const MAX_MEMORY_MB = 10_240;
-const MAX_TIMEOUT_SECONDS = 900;
 
 function checkMemory(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {

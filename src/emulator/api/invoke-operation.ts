@@ -3,9 +3,6 @@ import { ApiError, invalidParameter } from "./api-error.js";
 import type { FunctionReference } from "./function-reference.js";
 import { type LambdaApiContext, resolveVersion } from "./lambda-operations.js";
 
-// LAMBDA-FACTS (Memory, CPU, time limits): synchronous payloads up to 6 MB.
-export const MAX_INVOKE_PAYLOAD_BYTES = 6 * 1024 * 1024;
-
 export interface InvokeAnswer {
   status: number;
   headers: Record<string, string>;

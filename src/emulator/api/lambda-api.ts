@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { UsageError } from "../../errors.js";
+import { MAX_INVOKE_PAYLOAD_BYTES } from "../../lambda.js";
 import type { LimitBackend } from "../limits/types.js";
 import {
   ApiError,
@@ -15,7 +16,7 @@ import { FaultInjector, type FaultKind, type FaultPlan, parseFaultSpec } from ".
 import { functionArn, parseFunctionReference } from "./function-reference.js";
 import { FunctionStore } from "./function-store.js";
 import { parseJsonObject, readBody, sendJson } from "./http-io.js";
-import { invokeFunction, MAX_INVOKE_PAYLOAD_BYTES } from "./invoke-operation.js";
+import { invokeFunction } from "./invoke-operation.js";
 import { LAMBDA_OPERATIONS, type LambdaApiContext } from "./lambda-operations.js";
 import { matchLambdaRoute } from "./lambda-routes.js";
 import { LogStore } from "./log-store.js";

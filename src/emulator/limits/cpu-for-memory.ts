@@ -1,10 +1,5 @@
+import { CFS_PERIOD_MS, vcpusForMemory } from "../../lambda.js";
 import type { SandboxLimits } from "./types.js";
-
-// LAMBDA-FACTS: 1,769 MB is one full vCPU; the maximum is 6 vCPUs (at 10,240 MB).
-const MB_PER_VCPU = 1769;
-const LAMBDA_MAX_VCPUS = 6;
-// LAMBDA-FACTS (CFS staircase): below one vCPU Lambda behaves like a 20 ms CFS period.
-export const LAMBDA_CFS_PERIOD_MS = 20;
 
 /**
  * The CPU Lambda gives a memory size, in cores, limited to what this host has.
@@ -17,7 +12,7 @@ export function cpuCoresForMemory(
 ): { cores: number; lambdaCores: number; capped: boolean } {
   if (!(memoryMb > 0)) throw new RangeError(`memoryMb must be positive, got ${memoryMb}`);
   if (!(hostCores > 0)) throw new RangeError(`hostCores must be positive, got ${hostCores}`);
-  const lambdaCores = Math.min(memoryMb / MB_PER_VCPU, LAMBDA_MAX_VCPUS);
+  const lambdaCores = vcpusForMemory(memoryMb);
   const cores = Math.min(lambdaCores, hostCores);
   return { cores, lambdaCores, capped: cores < lambdaCores };
 }
@@ -26,6 +21,6 @@ export function limitsForMemory(memoryMb: number, hostCores: number): SandboxLim
   return {
     memoryMb,
     cpuCores: cpuCoresForMemory(memoryMb, hostCores).cores,
-    periodMs: LAMBDA_CFS_PERIOD_MS,
+    periodMs: CFS_PERIOD_MS,
   };
 }

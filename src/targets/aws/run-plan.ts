@@ -1,14 +1,11 @@
+import type { Plan } from "../../document/plan.js";
 import { GateError } from "../../errors.js";
 import { costForDuration } from "../../model/cost.js";
 import type { Pricing } from "../../model/pricing.js";
 
-/** A fixed grid, or a budget of invocations spread by the adaptive planner over candidate sizes. */
-export type AwsPlanShape =
-  | { sizes: readonly number[]; invocationsPerSize: number }
-  | { budget: number; sizes: readonly number[] };
-
 export interface AwsRunPlanInput {
-  plan: AwsPlanShape;
+  /** A fixed grid, or a budget the adaptive planner spreads over candidate sizes. */
+  plan: Plan;
   /** The timeout the sweep runs with: --timeout, else the function's own (seconds). */
   timeoutSeconds: number;
   pricing: Pricing;
@@ -45,13 +42,13 @@ function costOf(
 }
 
 /** How many invocations go to which size: exact for a grid; for a budget, the worst spread. */
-function stepsOf(plan: AwsPlanShape): {
+function stepsOf(plan: Plan): {
   typical: { memoryMb: number; invocations: number }[];
   worst: { memoryMb: number; invocations: number }[];
   sizes: number;
 } {
   const unique = [...new Set(plan.sizes)].sort((a, b) => a - b);
-  if ("invocationsPerSize" in plan) {
+  if (plan.kind === "grid") {
     const steps = unique.map((memoryMb) => ({ memoryMb, invocations: plan.invocationsPerSize }));
     return { typical: steps, worst: steps, sizes: unique.length };
   }
@@ -85,7 +82,7 @@ export function planAwsRun(input: AwsRunPlanInput): AwsRunPlan {
   const typicalDurationMs = input.typicalDurationMs ?? 1000;
   const worstCaseDurationMs = input.timeoutSeconds * 1000;
   return {
-    adaptive: !("invocationsPerSize" in input.plan),
+    adaptive: input.plan.kind === "adaptive",
     calls,
     totalCalls: Object.values(calls).reduce((a, b) => a + b, 0),
     versions: sizes,

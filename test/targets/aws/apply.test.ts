@@ -10,6 +10,7 @@ import {
 import { applyToAlias, applyToFunction } from "../../../src/targets/aws/apply.js";
 import { createAwsTarget } from "../../../src/targets/aws/aws-target.js";
 import { journalPath } from "../../../src/targets/aws/journal.js";
+import { createFixedGridPlanner } from "../../../src/tune/plan.js";
 import { runSweep } from "../../../src/tune/sweep.js";
 import {
   configurationOf,
@@ -44,7 +45,7 @@ describe("--apply and --apply-alias", () => {
     });
     await runSweep({
       target: aws,
-      plan: { sizes: [256, 512], invocationsPerSize: 2 },
+      planner: createFixedGridPlanner({ sizes: [256, 512], invocationsPerSize: 2 }),
       payload: "{}",
       concurrency: 1,
     });

@@ -27,7 +27,7 @@ describe("dry run and cost estimate", () => {
     });
     const info = await aws.describe();
     const plan = planAwsRun({
-      plan: { sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
+      plan: { kind: "grid", sizes: DEFAULT_SIZES, invocationsPerSize: DEFAULT_INVOCATIONS },
       timeoutSeconds: info.currentTimeoutSeconds ?? 3,
       pricing,
     });
@@ -56,7 +56,7 @@ describe("dry run and cost estimate", () => {
 
   it("bounds a budget's worst case by the largest size", () => {
     const plan = planAwsRun({
-      plan: { budget: 30, sizes: [128, 3008] },
+      plan: { kind: "adaptive", budget: 30, sizes: [128, 3008] },
       timeoutSeconds: 10,
       pricing,
     });
@@ -74,7 +74,7 @@ describe("dry run and cost estimate", () => {
 
   it("--max-cost refuses a sweep whose worst case is higher (exit 3)", () => {
     const plan = planAwsRun({
-      plan: { sizes: [1024], invocationsPerSize: 100 },
+      plan: { kind: "grid", sizes: [1024], invocationsPerSize: 100 },
       timeoutSeconds: 900,
       pricing,
     });

@@ -12,6 +12,7 @@ import {
 import { createAwsTarget } from "../../../src/targets/aws/aws-target.js";
 import { journalPath } from "../../../src/targets/aws/journal.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../../../src/tune/memory-spec.js";
+import { createFixedGridPlanner } from "../../../src/tune/plan.js";
 import { runSweep } from "../../../src/tune/sweep.js";
 import {
   configurationOf,
@@ -68,7 +69,10 @@ describe("aws target against the emulator's Lambda API", () => {
     try {
       sweep = await runSweep({
         target: aws,
-        plan: { sizes: [...DEFAULT_SIZES], invocationsPerSize: DEFAULT_INVOCATIONS },
+        planner: createFixedGridPlanner({
+          sizes: [...DEFAULT_SIZES],
+          invocationsPerSize: DEFAULT_INVOCATIONS,
+        }),
         payload: "{}",
         concurrency: 2,
       });
@@ -153,7 +157,7 @@ describe("aws target against the emulator's Lambda API", () => {
     try {
       await runSweep({
         target: aws,
-        plan: { sizes: [128, 1024], invocationsPerSize: 2 },
+        planner: createFixedGridPlanner({ sizes: [128, 1024], invocationsPerSize: 2 }),
         payload: "{}",
         concurrency: 1,
       });
@@ -176,7 +180,7 @@ describe("aws target against the emulator's Lambda API", () => {
     try {
       sweep = await runSweep({
         target: aws,
-        plan: { sizes: [128, 512], invocationsPerSize: 25 },
+        planner: createFixedGridPlanner({ sizes: [128, 512], invocationsPerSize: 25 }),
         payload: "{}",
         concurrency: 25,
       });
@@ -210,7 +214,7 @@ describe("aws target against the emulator's Lambda API", () => {
     try {
       sweep = await runSweep({
         target: aws,
-        plan: { sizes: [128, 256], invocationsPerSize: 3 },
+        planner: createFixedGridPlanner({ sizes: [128, 256], invocationsPerSize: 3 }),
         payload: "{}",
         concurrency: 2,
       });
@@ -232,7 +236,7 @@ describe("aws target against the emulator's Lambda API", () => {
         try {
           await runSweep({
             target: aws,
-            plan: { sizes: [128, 256, 512], invocationsPerSize: 2 },
+            planner: createFixedGridPlanner({ sizes: [128, 256, 512], invocationsPerSize: 2 }),
             payload: "{}",
             concurrency: 1,
             onProgress: (event) => {

@@ -1,0 +1,31 @@
+import type { RegisterCommand } from "./command.js";
+
+export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
+  program
+    .command("emulate")
+    .description(
+      "serve local handlers through Lambda's and CloudWatch Logs' HTTP APIs on 127.0.0.1",
+    )
+    .option(
+      "--function <NAME=handler>",
+      "a function and its handler, path/to/file.export (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option("--port <port>", "port on 127.0.0.1 (default 0: a free one, printed)")
+    .option("--memory <MB>", "initial memory size of every function, 128..10240 (default 128)")
+    .option("--timeout <seconds>", "initial timeout of every function, 1..900 (default 3)")
+    .option("--update-delay <ms>", "how long a configuration update stays InProgress (default 200)")
+    .option("--concurrency <N>", "sandboxes per function version at once (default 4)")
+    .option(
+      "--region <region>",
+      "region in ARNs and the functions' environment (default us-east-1)",
+    )
+    .option(
+      "--isolation <kind>",
+      "auto (default), cgroup-v2, cgroup-v1, user-space-throttle or none",
+    )
+    .action(async (options: Record<string, unknown>) => {
+      const { emulateCommand } = await import("../emulate-command.js");
+      setExitCode(await emulateCommand(options, io));
+    });
+};

@@ -1,0 +1,75 @@
+import { Option } from "commander";
+import { targets } from "../../targets/registry.js";
+import type { RegisterCommand } from "./command.js";
+
+function targetChoices(): string {
+  const kinds = targets.map((target) => `${target.kind} (${target.names})`);
+  return `${kinds.slice(0, -1).join(", ")} or ${kinds.at(-1)}`;
+}
+
+export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
+  const command = program
+    .command("run")
+    .description("sweep a function across memory sizes and recommend memory and timeout")
+    .argument(
+      "<function>",
+      "a local handler (path/to/file.export), a deployed function's name or ARN, or with --target replay a name for the recording",
+    )
+    .addOption(
+      new Option(
+        "--target <target>",
+        `where to run: ${targetChoices()}; by default the one <function> names`,
+      ),
+    )
+    .option("--memory <sizes>", "sizes in MB: a list (128,256,512) or a range (128-3008:64)")
+    .option("-n, --invocations <N>", "invocations per size: a fixed grid (default 10)")
+    .option(
+      "--budget <N>",
+      "total invocations for the adaptive planner, which chooses sizes and calls (default 20 when neither --memory nor -n is given)",
+    )
+    .option("--payload <json>", "event passed to every invocation (JSON, default {})")
+    .option("--payload-file <file>", "read the event from a file")
+    .option("--concurrency <N>", "invocations in flight at once (default 1)")
+    .option("--strategy <name>", "cost (default), speed or balanced")
+    .option(
+      "--balanced-tolerance <percent>",
+      "balanced: cost tolerance over the cheapest (default 10%)",
+    )
+    .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
+    .option(
+      "--region <region>",
+      "AWS region (aws: the function's, default AWS_REGION or the profile's); also for pricing",
+    )
+    .option("--architecture <arch>", "x86_64 or arm64, for pricing (default: the function's)")
+    .option("--price-per-gb-second <usd>", "override the price per GB-second")
+    .option("--price-per-request <usd>", "override the price per request")
+    .option("--seed <N>", "seed for anything random (default 1)")
+    .option(
+      "--timeout <seconds>",
+      "the function timeout during the sweep, 1..900 (local default 30; aws: the function's own)",
+    );
+  // Each target's own flags, named after it in --help.
+  for (const target of targets) {
+    for (const option of target.options) {
+      command.addOption(new Option(option.flags, `${target.kind}: ${option.description}`));
+    }
+  }
+  command
+    .option(
+      "--baseline <file>",
+      "compare with an earlier result (--out or --json) and show what changed",
+    )
+    .option(
+      "--fail-on-regression <threshold>",
+      "with --baseline: exit 3 on a regression of more than this beyond noise (10% or 0.1)",
+    )
+    .option("--force", "with --baseline: compare even when it is for another function")
+    .option("--json", "print only the result document (JSON) on stdout")
+    .option("--output <format>", "table (default), json, markdown or html")
+    .option("--out <file>", "also write the result document to this file (atomically)")
+    .option("-q, --quiet", "no progress on stderr")
+    .action(async (fn: string, options: Record<string, unknown>) => {
+      const { runCommand } = await import("../run-command.js");
+      setExitCode(await runCommand(fn, options, io));
+    });
+};
