@@ -9,7 +9,7 @@ import { dirname, join, relative, resolve } from "node:path";
 
 /** Layers from the bottom; a file's layer is its first folder under src/ (or its name at the top). */
 export const LAYERS = [
-  ["errors.ts", "lambda.ts", "format.ts"],
+  ["errors.ts", "lambda.ts", "format.ts", "flags.ts"],
   ["aws"],
   ["logs"],
   ["document"],
@@ -23,7 +23,16 @@ export const LAYERS = [
 ];
 
 /** Folders (or files) that must not touch the outside world: data in, data out. */
-const PURE = ["errors.ts", "lambda.ts", "format.ts", "document", "model", "report", "logs"];
+const PURE = [
+  "errors.ts",
+  "lambda.ts",
+  "format.ts",
+  "flags.ts",
+  "document",
+  "model",
+  "report",
+  "logs",
+];
 /** Exceptions inside PURE folders: where the logs are read from. */
 const IMPURE_INSIDE_PURE = ["logs/sources/"];
 const IO_MODULES =

@@ -31,6 +31,11 @@ export function formatUsd(usd: number): string {
   return `${sign}$${trimZeros(abs.toFixed(decimals))}`;
 }
 
+/** Megabytes, grouped: 1769 -> "1,769". */
+export function formatMb(mb: number): string {
+  return groupThousands(Math.round(mb).toString());
+}
+
 /** A fraction as a percentage: 0.031 -> "3.1%", 0.25 -> "25%". */
 export function formatPercent(fraction: number): string {
   const percent = fraction * 100;

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { limitsForMemory } from "./limits/cpu-for-memory.js";
 import type { LimitBackend } from "./limits/types.js";
+import type { LocatedHandler } from "./runtimes/runtime.js";
 import { Sandbox } from "./sandbox.js";
 import { SandboxPool } from "./sandbox-pool.js";
 
 export interface FunctionPoolOptions {
-  /** LAMBDA_TASK_ROOT and `_HANDLER` (relative to it), as locateLocalHandler gives them. */
-  taskRoot: string;
-  handler: string;
+  /** The handler, its task root and the runtime that runs it. */
+  handler: LocatedHandler;
   functionName: string;
   /** `$LATEST` or a published version number. */
   functionVersion: string;
@@ -61,8 +61,9 @@ export function createFunctionPool(options: FunctionPoolOptions): SandboxPool {
       );
       try {
         return await Sandbox.start({
-          handler: options.handler,
-          taskRoot: options.taskRoot,
+          runtime: options.handler.runtime,
+          handler: options.handler.handler,
+          taskRoot: options.handler.taskRoot,
           memoryMb,
           functionName,
           functionVersion,

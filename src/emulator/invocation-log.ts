@@ -20,8 +20,12 @@ export interface InvocationLogParts {
   requestId: string;
   /** The function version that ran (START's `Version:`); `$LATEST` when absent. */
   version?: string;
-  /** Present on a cold start: what the runtime wrote while initialising. */
-  init?: { output: string; failure?: { durationMs: number; status: string; errorType: string } };
+  /** Present on a cold start: the runtime's version and what it wrote while initialising. */
+  init?: {
+    runtimeVersion: string;
+    output: string;
+    failure?: { durationMs: number; status: string; errorType: string };
+  };
   /** What the runtime wrote during the invocation. */
   output: string;
   /** Lines the platform adds before END (timeout, runtime exit). */
@@ -36,7 +40,7 @@ export interface InvocationLogParts {
 export function formatInvocationLog(parts: InvocationLogParts): string {
   let log = "";
   if (parts.init !== undefined) {
-    log += "INIT_START Runtime Version: nodejs:20.v0\tRuntime Version ARN: lambda-tune:local\n";
+    log += `INIT_START Runtime Version: ${parts.init.runtimeVersion}\tRuntime Version ARN: lambda-tune:local\n`;
     log += ensureNewline(parts.init.output);
     const failure = parts.init.failure;
     if (failure !== undefined) {

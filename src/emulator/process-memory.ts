@@ -10,16 +10,3 @@ export function peakResidentBytes(pid: number): number | undefined {
     return undefined;
   }
 }
-
-/**
- * V8 heap bounds Lambda's Node.js runtime derives from the memory size
- * (its /var/runtime/bootstrap: new space = memory / 10, semi space = half of
- * it, old space = memory - new space).
- */
-export function nodeHeapFlags(memoryMb: number): string[] {
-  const newSpace = Math.floor(memoryMb / 10);
-  return [
-    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
-    `--max-old-space-size=${memoryMb - newSpace}`,
-  ];
-}

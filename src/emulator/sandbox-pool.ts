@@ -134,7 +134,11 @@ export class SandboxPool {
           sandbox,
           {
             requestId,
-            init: { output: initOutput, failure },
+            init: {
+              runtimeVersion: sandbox.config.runtime.runtimeVersion,
+              output: initOutput,
+              failure,
+            },
             output: "",
             platformLines: [],
             record,
@@ -165,7 +169,10 @@ export class SandboxPool {
     );
     const durationMs = twoDecimals(result.durationMs);
     const record = this.record(requestId, sandbox, durationMs, initDurationMs, status, errorType);
-    const init = initOutput === undefined ? undefined : { output: initOutput };
+    const init =
+      initOutput === undefined
+        ? undefined
+        : { runtimeVersion: sandbox.config.runtime.runtimeVersion, output: initOutput };
     const parts: InvocationLogParts = { requestId, output, platformLines, record };
     if (init !== undefined) parts.init = init;
     const invocation = this.finish(sandbox, parts, response, functionError);

@@ -2,12 +2,13 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { INIT_LIMIT_MS, OUT_OF_MEMORY } from "../lambda.js";
 import { registerProcessGroup } from "./cleanup.js";
 import type { LimitGroup } from "./limits/types.js";
-import { nodeHeapFlags, peakResidentBytes } from "./process-memory.js";
+import { peakResidentBytes } from "./process-memory.js";
 import { RuntimeApiServer, type RuntimeEvent } from "./runtime-api.js";
-import { nodeRuntimeCommand } from "./runtime-command.js";
+import type { Runtime } from "./runtimes/runtime.js";
 
 export interface SandboxConfig {
-  /** `path/to/file.export`, relative to taskRoot. */
+  runtime: Runtime;
+  /** `_HANDLER`, relative to taskRoot. */
   handler: string;
   taskRoot: string;
   memoryMb: number;
@@ -67,7 +68,7 @@ function lambdaEnvironment(config: SandboxConfig, runtimeApi: string): Record<st
     AWS_LAMBDA_LOG_STREAM_NAME: config.logStreamName,
     AWS_REGION: config.region,
     AWS_DEFAULT_REGION: config.region,
-    AWS_EXECUTION_ENV: "AWS_Lambda_nodejs20.x",
+    AWS_EXECUTION_ENV: config.runtime.executionEnv,
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     TZ: "UTC",
   };
@@ -75,15 +76,15 @@ function lambdaEnvironment(config: SandboxConfig, runtimeApi: string): Record<st
 
 /**
  * One execution environment: a real child process (its own process group,
- * inside a limit group) running the Node.js runtime client against its own
- * Runtime API server. Serves one invocation at a time.
+ * inside a limit group) running its runtime's client against its own Runtime
+ * API server. Serves one invocation at a time.
  */
 export class Sandbox {
   readonly init: Promise<InitOutcome>;
   private readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
   private output: Buffer[] = [];
-  /** The last few KB of output, kept to recognise V8's out-of-memory abort. */
+  /** The last few KB of output, kept to recognise the runtime's own out-of-memory report. */
   private recentOutput = "";
   private peakBytes = 0;
   private disposed = false;
@@ -115,7 +116,7 @@ export class Sandbox {
 
   static async start(config: SandboxConfig): Promise<Sandbox> {
     const api = await RuntimeApiServer.listen();
-    const runtime = nodeRuntimeCommand("bootstrap", nodeHeapFlags(config.memoryMb));
+    const runtime = config.runtime.launch(config.memoryMb);
     const launch = config.limitGroup.launch(runtime.command, runtime.args);
     const spawnedAt = performance.now();
     const child = spawn(launch.command, launch.args, {
@@ -249,7 +250,7 @@ export class Sandbox {
     const limitBytes = this.config.memoryMb * 1024 * 1024;
     const outOfMemory =
       this.config.limitGroup.outOfMemoryKilled() ||
-      /JavaScript heap out of memory|Reached heap limit/.test(output) ||
+      this.config.runtime.reportsOutOfMemory(output) ||
       (exit.signal === "SIGKILL" && this.peakBytes >= 0.9 * limitBytes);
     const how = exit.signal !== null ? `signal: ${exit.signal}` : `exit status ${exit.code}`;
     const errorType = outOfMemory ? OUT_OF_MEMORY : "Runtime.ExitError";

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { LimitGroup } from "../../src/emulator/limits/types.js";
+import { nodeRuntime } from "../../src/emulator/runtimes/node/runtime.js";
 import { Sandbox } from "../../src/emulator/sandbox.js";
 import { SandboxPool, type SandboxPoolConfig } from "../../src/emulator/sandbox-pool.js";
 import { noLimits } from "./no-limits.js";
@@ -26,6 +27,7 @@ export function fixturePool(fixture: string, options: FixturePoolOptions = {}) {
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${fixture}`,
     newSandbox: async () => {
       const sandbox = await Sandbox.start({
+        runtime: nodeRuntime,
         handler: options.handler ?? "index.handler",
         taskRoot: `${FUNCTIONS}${fixture}`,
         memoryMb,

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../errors.js";
-import { locateLocalHandler } from "../../targets/local/handler-spec.js";
+import { handlerForms, locateHandler } from "../runtimes/index.js";
 import type { EmulatedFunction } from "./function-store.js";
 
 /** A function the emulator serves, as the caller defines it. */
@@ -39,14 +39,11 @@ export function emulatedFunction(
       hint: "Use 1 to 64 letters, digits, hyphens and underscores, e.g. my-function.",
     });
   }
-  const located = locateLocalHandler(definition.handler, cwd);
+  const located = locateHandler(definition.handler, cwd);
   if (located === undefined) {
-    throw new UsageError(
-      `no handler file for ${definition.handler} (function ${name}; looked for .js, .mjs, .cjs)`,
-      {
-        hint: "Name the handler Lambda-style as path/to/file.export, relative to the current directory, e.g. src/index.handler.",
-      },
-    );
+    throw new UsageError(`no handler file for ${definition.handler} (function ${name})`, {
+      hint: `Name the handler Lambda-style, relative to the current directory: ${handlerForms()}, e.g. src/index.handler.`,
+    });
   }
   const memoryMb = definition.memoryMb ?? DEFAULT_MEMORY_MB;
   const timeoutSeconds = definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
@@ -73,8 +70,7 @@ export function emulatedFunction(
   };
   return {
     name,
-    handler: located.handler,
-    taskRoot: located.taskRoot,
+    code: located,
     codeSha256: createHash("sha256").update(code).digest("base64"),
     codeSize: code.length,
     settings,

@@ -26,9 +26,9 @@ function configuration(fn: EmulatedFunction, shown: Shown, region: string) {
   return {
     FunctionName: fn.name,
     FunctionArn: functionArn(region, fn.name, shown.arnQualifier),
-    Runtime: "nodejs20.x",
+    Runtime: fn.code.runtime.name,
     Role: `arn:aws:iam::${ACCOUNT_ID}:role/lambda-tune-emulator`,
-    Handler: fn.handler,
+    Handler: fn.code.handler,
     CodeSize: fn.codeSize,
     Description: settings.description,
     Timeout: settings.timeoutSeconds,

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MIN_MEMORY_MB } from "../../lambda.js";
+import type { LocatedHandler } from "../runtimes/runtime.js";
 import {
   functionNotFound,
   invalidParameter,
@@ -37,9 +38,8 @@ export interface Alias {
 
 export interface EmulatedFunction {
   name: string;
-  /** `_HANDLER`, relative to taskRoot. */
-  handler: string;
-  taskRoot: string;
+  /** The handler (`_HANDLER`), its task root and the runtime that runs it. */
+  code: LocatedHandler;
   codeSha256: string;
   codeSize: number;
   /** $LATEST as configured (what reads show). */
@@ -128,7 +128,7 @@ function checkEnvironment(value: unknown): Record<string, string> {
 }
 
 function fingerprint(fn: EmulatedFunction): string {
-  return JSON.stringify([fn.codeSha256, fn.handler, fn.settings]);
+  return JSON.stringify([fn.codeSha256, fn.code.handler, fn.settings]);
 }
 
 /**

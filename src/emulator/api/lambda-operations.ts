@@ -121,7 +121,7 @@ export const LAMBDA_OPERATIONS: Record<string, Operation> = {
       status: 200,
       body: {
         Configuration: resolved.configuration(),
-        Code: { RepositoryType: "S3", Location: `file://${resolved.fn.taskRoot}` },
+        Code: { RepositoryType: "S3", Location: `file://${resolved.fn.code.taskRoot}` },
       },
     };
   },

@@ -78,8 +78,7 @@ export class VersionPools {
     if (existing !== undefined) this.retire(existing);
     const entry: Entry = {
       pool: createFunctionPool({
-        taskRoot: fn.taskRoot,
-        handler: fn.handler,
+        handler: fn.code,
         functionName: fn.name,
         functionVersion: version,
         memoryMb: settings.memoryMb,

@@ -1,2 +1,2 @@
-export { isLocalHandlerSpec, type LocalHandler, locateLocalHandler } from "./handler-spec.js";
+export { isLocalHandlerSpec } from "./handler-spec.js";
 export { createLocalTarget, isolationWarnings, type LocalTargetOptions } from "./local-target.js";

@@ -1,30 +1,30 @@
 import type { Architecture } from "../../document/result.js";
 import { createFunctionPool } from "../../emulator/function-pool.js";
 import type { LimitBackend } from "../../emulator/limits/types.js";
+import { handlerForms, type LocatedHandler, locateHandler } from "../../emulator/runtimes/index.js";
+import { probeHandler } from "../../emulator/runtimes/probe.js";
 import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
+import { formatMb } from "../../format.js";
+import {
+  HANDLER_INIT_ERRORS,
+  isLambdaMemorySize,
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_SECONDS,
+  MAX_VCPUS,
+  MB_PER_VCPU,
+  MIN_MEMORY_MB,
+  MIN_TIMEOUT_SECONDS,
+} from "../../lambda.js";
 import type { FunctionInfo, PreparedSize, Target } from "../target.js";
-import { defaultFunctionName, type LocalHandler, locateLocalHandler } from "./handler-spec.js";
-import { probeHandler } from "./probe-handler.js";
-
-// LAMBDA-FACTS: 1,769 MB is one full vCPU; memory is 128..10,240 MB.
-const MB_PER_VCPU = 1769;
-const MIN_MEMORY_MB = 128;
-const MAX_MEMORY_MB = 10_240;
-// Errors no retry can fix: the user has to change the handler (or install its dependencies).
-const USAGE_INIT_ERRORS = new Set([
-  "Runtime.ImportModuleError",
-  "Runtime.HandlerNotFound",
-  "Runtime.UserCodeSyntaxError",
-  "Runtime.MalformedHandlerName",
-]);
+import { defaultFunctionName } from "./handler-spec.js";
 
 export interface LocalTargetOptions {
-  /** Lambda-style `path/to/file.export`, relative to `cwd` (the task root) or absolute. */
+  /** Lambda-style (`path/to/file.export`), relative to `cwd` (the task root) or absolute. */
   handler: string;
   cwd?: string;
   functionName?: string;
-  /** The function timeout, whole seconds (LAMBDA-FACTS: 1..900, default 3). */
+  /** The function timeout, whole seconds from 1 to 900 (default 3). */
   timeoutSeconds?: number;
   /** A new sandbox, so a cold start, for every invocation. */
   cold?: boolean;
@@ -49,10 +49,6 @@ function hostArchitecture(): Architecture {
   return process.arch === "arm64" ? "arm64" : "x86_64";
 }
 
-function formatMb(mb: number): string {
-  return mb.toLocaleString("en-US");
-}
-
 /** Warnings about what this host cannot reproduce for the planned sizes. */
 export function isolationWarnings(
   isolation: LimitBackend,
@@ -74,7 +70,7 @@ export function isolationWarnings(
   if (largest > cappedAbove) {
     const cores = hostCores === 1 ? "1 core" : `${hostCores} cores`;
     warnings.push(
-      `Lambda gives one vCPU per ${formatMb(MB_PER_VCPU)} MB (up to 6 at ${formatMb(MAX_MEMORY_MB)} MB); ` +
+      `Lambda gives one vCPU per ${formatMb(MB_PER_VCPU)} MB (up to ${MAX_VCPUS} at ${formatMb(MAX_MEMORY_MB)} MB); ` +
         `this host has ${cores}, so sizes above ${formatMb(cappedAbove)} MB are capped at ` +
         `${hostCores} vCPU and will run slower here than on Lambda.`,
     );
@@ -92,26 +88,31 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   const region = options.region ?? "us-east-1";
   const env = options.env ?? {};
   const pools = new Set<SandboxPool>();
-  let validated: Promise<LocalHandler> | undefined;
+  let validated: Promise<LocatedHandler> | undefined;
   let restored = false;
 
-  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 900) {
-    throw new UsageError(`the timeout must be whole seconds from 1 to 900, got ${timeoutSeconds}`, {
-      hint: "Pass a timeout such as 3 (Lambda's default) or 30.",
-    });
+  if (
+    !Number.isInteger(timeoutSeconds) ||
+    timeoutSeconds < MIN_TIMEOUT_SECONDS ||
+    timeoutSeconds > MAX_TIMEOUT_SECONDS
+  ) {
+    throw new UsageError(
+      `the timeout must be whole seconds from ${MIN_TIMEOUT_SECONDS} to ${MAX_TIMEOUT_SECONDS}, got ${timeoutSeconds}`,
+      { hint: "Pass a timeout such as 3 (Lambda's default) or 30." },
+    );
   }
-  const located = locateLocalHandler(options.handler, cwd);
+  const located = locateHandler(options.handler, cwd);
   const functionName =
     options.functionName ??
     (located === undefined ? "local-function" : defaultFunctionName(located));
 
-  async function validate(): Promise<LocalHandler> {
+  async function validate(): Promise<LocatedHandler> {
     if (located === undefined) {
-      throw new UsageError(`no handler file for ${options.handler} (looked for .js, .mjs, .cjs)`, {
-        hint: "Name the handler Lambda-style as path/to/file.export, relative to the current directory, e.g. src/index.handler.",
+      throw new UsageError(`no handler file for ${options.handler}`, {
+        hint: `Name the handler Lambda-style, relative to the current directory: ${handlerForms()}, e.g. src/index.handler.`,
       });
     }
-    const probe = await probeHandler(located.taskRoot, located.handler, {
+    const probe = await probeHandler(located, {
       PATH: process.env.PATH ?? "",
       ...env,
       AWS_REGION: region,
@@ -120,22 +121,17 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       LAMBDA_TASK_ROOT: located.taskRoot,
       _HANDLER: located.handler,
     });
-    if (probe.ok === false && USAGE_INIT_ERRORS.has(probe.errorType)) {
+    if (probe.ok === false && HANDLER_INIT_ERRORS.has(probe.errorType)) {
       throw new UsageError(
         `handler ${options.handler} cannot run: ${probe.errorType}: ${probe.errorMessage}`,
-        {
-          hint:
-            probe.errorType === "Runtime.HandlerNotFound"
-              ? `Export a function named ${located.exportPath.join(".")} from ${located.file}, or name the export that is the handler.`
-              : `Fix ${located.file} (and install its dependencies) so that it loads, then run again.`,
-        },
+        { hint: located.runtime.initErrorHint(probe.errorType, located) },
       );
     }
     // A module that throws while loading is not rejected: each size reports it as an init error.
     return located;
   }
 
-  function validateOnce(): Promise<LocalHandler> {
+  function validateOnce(): Promise<LocatedHandler> {
     validated ??= validate();
     return validated;
   }
@@ -165,7 +161,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     capacity: () => undefined,
 
     async prepare(memoryMb: number): Promise<PreparedSize> {
-      if (!Number.isInteger(memoryMb) || memoryMb < MIN_MEMORY_MB || memoryMb > MAX_MEMORY_MB) {
+      if (!isLambdaMemorySize(memoryMb)) {
         throw new UsageError(`memory size ${memoryMb} MB is outside Lambda's range`, {
           hint: `Use whole megabytes from ${MIN_MEMORY_MB} to ${formatMb(MAX_MEMORY_MB)}.`,
         });
@@ -173,8 +169,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       if (restored) throw new Error("the local target was already restored");
       const handler = await validateOnce();
       const pool = createFunctionPool({
-        taskRoot: handler.taskRoot,
-        handler: handler.handler,
+        handler,
         functionName,
         functionVersion: "$LATEST",
         memoryMb,

@@ -1,27 +1,24 @@
 import { spawn } from "node:child_process";
-import { nodeRuntimeCommand } from "../../emulator/runtime-command.js";
+import { INIT_LIMIT_MS } from "../../lambda.js";
+import type { LocatedHandler } from "./runtime.js";
 
 export type ProbeResult =
   | { ok: true }
   | { ok: false; errorType: string; errorMessage: string }
   | { ok: "unknown"; reason: string };
 
-// LAMBDA-FACTS: the INIT phase is limited to 10 s; a probe taking longer proves nothing.
-const PROBE_LIMIT_MS = 10_000;
-
 /**
  * Loads the handler once in a throwaway child process, so a handler that can
  * never run is rejected before the sweep. The module's own code runs here.
  */
 export function probeHandler(
-  taskRoot: string,
-  handler: string,
+  handler: LocatedHandler,
   env: Readonly<Record<string, string>>,
 ): Promise<ProbeResult> {
-  const { command, args } = nodeRuntimeCommand("probe");
+  const { command, args } = handler.runtime.probe(handler);
   return new Promise((resolve) => {
-    const child = spawn(command, [...args, taskRoot, handler], {
-      cwd: taskRoot,
+    const child = spawn(command, args, {
+      cwd: handler.taskRoot,
       env,
       detached: true,
       stdio: ["ignore", "pipe", "ignore"],
@@ -34,7 +31,8 @@ export function probeHandler(
       try {
         process.kill(-(child.pid ?? 0), "SIGKILL");
       } catch {}
-    }, PROBE_LIMIT_MS);
+      // A probe that takes longer than Lambda's INIT limit proves nothing.
+    }, INIT_LIMIT_MS);
     child.on("error", (error) => {
       clearTimeout(timer);
       resolve({ ok: "unknown", reason: error.message });
