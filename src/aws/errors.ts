@@ -1,4 +1,4 @@
-import { type LambdaTuneError, RunError, UsageError } from "../errors.js";
+import { type LambdaTuneError, UsageError } from "../errors.js";
 
 /** Every IAM action lambda-tune calls, for messages and the README. */
 export const IAM_ACTIONS: readonly string[] = [
@@ -118,9 +118,4 @@ export async function userFacing<T>(context: ErrorContext, call: () => Promise<T
   } catch (error) {
     throw userErrorFor(error, context) ?? error;
   }
-}
-
-/** A failure the user did not cause and cannot fix by changing the command (exit 1). */
-export function runErrorFor(message: string, error: unknown, hint?: string): RunError {
-  return new RunError(message, { cause: error, ...(hint !== undefined && { hint }) });
 }

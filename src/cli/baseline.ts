@@ -4,7 +4,6 @@ import { GateError, UsageError } from "../errors.js";
 import { formatPercent } from "../format.js";
 import { compareResults } from "../model/compare.js";
 import { type CliIo, write } from "./io.js";
-import { readResultFile } from "./result-file.js";
 
 export interface BaselineOptions {
   /** `--fail-on-regression` as a fraction; no gate when absent. */
@@ -90,23 +89,6 @@ export interface BaselineOutcome {
   exitCode: 0 | 3;
   /** What to throw after printing the output, so the CLI reports it and exits 3. */
   error: GateError | undefined;
-}
-
-/**
- * `run --baseline F`: reads the baseline result, compares the new result with
- * it and applies `--fail-on-regression`. Prints only the `--force` warning.
- * A bad baseline is a UsageError (exit 2); read it with readResultFile before
- * the sweep and call compareWithBaseline to fail before spending invocations.
- */
-export async function applyBaseline(
-  doc: ResultDocument,
-  baselinePath: string,
-  options: BaselineOptions,
-  io: CliIo,
-): Promise<BaselineOutcome> {
-  const baseline = await readResultFile(io.cwd, baselinePath);
-  await checkSameFunction(baseline, doc.function, baselinePath, options.force, io);
-  return compareWithBaseline(doc, baseline, options);
 }
 
 /**

@@ -4,9 +4,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable, Writable } from "node:stream";
 import { after, before, describe, it } from "node:test";
-import { applyBaseline, parseBaselineOptions, parseThreshold } from "../../src/cli/baseline.js";
+import {
+  checkSameFunction,
+  compareWithBaseline,
+  parseBaselineOptions,
+  parseThreshold,
+} from "../../src/cli/baseline.js";
 import { compareCommand } from "../../src/cli/compare-command.js";
 import type { CliIo } from "../../src/cli/io.js";
+import { readResultFile } from "../../src/cli/result-file.js";
 import type { Comparison } from "../../src/document/comparison.js";
 import type { ResultDocument } from "../../src/document/result.js";
 import { GateError, UsageError } from "../../src/errors.js";
@@ -192,7 +198,19 @@ describe("compare", () => {
   });
 });
 
-describe("run --baseline (applyBaseline)", () => {
+/** What run --baseline does: read the baseline and check it before the sweep, compare after it. */
+async function applyBaseline(
+  doc: ResultDocument,
+  path: string,
+  options: { failOnRegression: number | undefined; force: boolean },
+  io: ReturnType<typeof memoryIo>,
+) {
+  const baseline = await readResultFile(io.cwd, path);
+  await checkSameFunction(baseline, doc.function, path, options.force, io);
+  return compareWithBaseline(doc, baseline, options);
+}
+
+describe("run --baseline (readResultFile, checkSameFunction, compareWithBaseline)", () => {
   it("compares a fresh result with the baseline and gives the exit code and the error to throw", async () => {
     const passed = await applyBaseline(
       sampleResult(),

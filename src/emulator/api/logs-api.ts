@@ -3,13 +3,6 @@ import { compileFilterPattern } from "./filter-pattern.js";
 import { ACCOUNT_ID } from "./function-reference.js";
 import type { LogEvent, LogGroup, LogStore } from "./log-store.js";
 
-export const LOGS_OPERATIONS = [
-  "FilterLogEvents",
-  "GetLogEvents",
-  "DescribeLogStreams",
-  "DescribeLogGroups",
-] as const;
-
 type Input = Record<string, unknown>;
 
 function text(input: Input, key: string): string | undefined {

@@ -25,11 +25,6 @@ export function readProcessStat(
   return state === undefined || Number.isNaN(pgrp) ? undefined : { state, pgrp };
 }
 
-export function isRunningProcess(pid: number, procRoot = "/proc"): boolean {
-  const stat = readProcessStat(pid, procRoot);
-  return stat !== undefined && stat.state !== "Z" && stat.state !== "X";
-}
-
 function childrenOf(pid: number, procRoot: string): number[] | undefined {
   let tasks: string[];
   try {
