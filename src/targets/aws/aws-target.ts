@@ -1,35 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
-import { type AwsClients, type AwsConnectionOptions, createAwsClients } from "../../aws/clients.js";
-import { type ErrorContext, errorName, userFacing } from "../../aws/errors.js";
+import type { AwsClients, AwsConnectionOptions } from "../../aws/clients.js";
+import { type ErrorContext, userFacing } from "../../aws/errors.js";
 import { UsageError } from "../../errors.js";
 import type { FunctionInfo, PreparedSize, Target } from "../target.js";
-import {
-  getConfiguration,
-  publishVersion,
-  type UpdateWaitOptions,
-  updateConfiguration,
-  waitForUpdate,
-} from "./configure.js";
+import type { UpdateWaitOptions } from "./configure.js";
+import { type Connection, connectToFunction } from "./connection.js";
 import { parseFunctionRef } from "./function-ref.js";
 import { invokeVersion, type ThrottleOptions } from "./invoke-version.js";
-import {
-  createJournal,
-  deleteJournal,
-  type Journal,
-  journalExists,
-  journalPath,
-  readJournal,
-  updateJournal,
-} from "./journal.js";
+import type { Journal } from "./journal.js";
 import type { LogLookupOptions } from "./log-lookup.js";
-import {
-  type RestoreContext,
-  type RestoreOutcome,
-  restoreFromJournal,
-  runDescription,
-} from "./restore.js";
+import { publishSize } from "./publish-size.js";
+import { type RestoreContext, type RestoreOutcome, restoreFromJournal } from "./restore.js";
+import { RunJournal } from "./run-journal.js";
 
 export interface AwsTargetOptions extends AwsConnectionOptions {
   /** The function as the user named it: name, ARN or partial ARN, unqualified. */
@@ -100,13 +84,27 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   setMaxListeners(10_000, signal);
   const waitOptions: UpdateWaitOptions = { ...options.wait, signal };
 
-  let described:
-    | Promise<{
-        clients: AwsClients;
-        configuration: FunctionConfiguration & { FunctionArn: string };
-      }>
-    | undefined;
-  let journal: Journal | undefined;
+  let connecting: Promise<Connection> | undefined;
+  const connect = () => {
+    connecting ??= connectToFunction(
+      { ...options, ...(region !== undefined && { region }) },
+      ref,
+      signal,
+    );
+    return connecting;
+  };
+  const journal = new RunJournal(
+    {
+      stateDir: options.stateDir,
+      functionName: ref.name,
+      runId,
+      pid: options.pid ?? process.pid,
+      now: options.now ?? (() => new Date()),
+      ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+      wait: waitOptions,
+    },
+    connect,
+  );
   const versions = new Map<number, string>();
   let preparing: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<unknown>>();
@@ -125,150 +123,23 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   }
 
   function errorContext(clients: AwsClients, action: string): ErrorContext {
-    return {
-      action,
-      functionName: ref.name,
-      endpoint: clients.endpoint,
-      changed:
-        journal !== undefined &&
-        (journal.lastSet !== undefined || journal.publishedVersions.length > 0),
-    };
+    return { action, functionName: ref.name, endpoint: clients.endpoint, changed: journal.changed };
   }
 
-  function connect() {
-    described ??= (async () => {
-      const clients = await createAwsClients({
-        ...options,
-        ...(region !== undefined && { region }),
-      });
-      try {
-        const configuration = await userFacing(
-          {
-            action: "lambda:GetFunctionConfiguration",
-            functionName: ref.name,
-            endpoint: clients.endpoint,
-            changed: false,
-          },
-          () => getConfiguration(clients.lambda, ref.functionName, signal),
-        );
-        const arn = configuration.FunctionArn;
-        if (arn === undefined) throw new Error("GetFunctionConfiguration returned no FunctionArn");
-        const previous = await readJournal(options.stateDir, arn);
-        if (previous !== undefined) {
-          throw journalExists(previous, journalPath(options.stateDir, arn));
-        }
-        return { clients, configuration: { ...configuration, FunctionArn: arn } };
-      } catch (error) {
-        clients.destroy();
-        throw error;
-      }
-    })();
-    return described;
-  }
-
-  async function ensureJournal(): Promise<Journal> {
-    if (journal !== undefined) return journal;
-    const { clients, configuration } = await connect();
-    let original: FunctionConfiguration = configuration;
-    if (original.LastUpdateStatus === "InProgress") {
-      // Someone's update is still being applied; what it ends as is what to restore.
-      original = await waitForUpdate(clients.lambda, configuration.FunctionArn, waitOptions);
-    }
-    const created: Journal = {
-      schema: 1,
-      functionArn: configuration.FunctionArn,
-      functionName: configuration.FunctionName ?? ref.name,
-      region: clients.region,
-      runId,
-      pid: options.pid ?? process.pid,
-      startedAt: (options.now ?? (() => new Date()))().toISOString(),
-      original: {
-        memorySize: original.MemorySize ?? 128,
-        timeout: original.Timeout ?? 3,
-        description: original.Description ?? "",
-        revisionId: original.RevisionId,
+  async function publish(memoryMb: number): Promise<string> {
+    const connection = await connect();
+    return publishSize(
+      {
+        connection,
+        journal,
+        runId,
+        functionName: ref.name,
+        ...(options.timeoutSeconds !== undefined && { timeoutSeconds: options.timeoutSeconds }),
+        wait: waitOptions,
+        errorContext: (action) => errorContext(connection.clients, action),
       },
-      timeoutSet: options.timeoutSeconds ?? original.Timeout ?? 3,
-      publishedVersions: [],
-    };
-    await createJournal(options.stateDir, created);
-    journal = created;
-    return created;
-  }
-
-  async function publishSize(memoryMb: number): Promise<string> {
-    const { clients } = await connect();
-    const run = await ensureJournal();
-    const description = runDescription(runId, memoryMb);
-    try {
-      const after = await userFacing(
-        errorContext(clients, "lambda:UpdateFunctionConfiguration"),
-        () =>
-          updateConfiguration(
-            clients.lambda,
-            run.functionArn,
-            {
-              MemorySize: memoryMb,
-              Description: description,
-              ...(options.timeoutSeconds !== undefined && { Timeout: options.timeoutSeconds }),
-            },
-            waitOptions,
-          ),
-      );
-      run.lastSet = {
-        memorySize: after.MemorySize ?? memoryMb,
-        timeout: after.Timeout ?? run.timeoutSet,
-        description: after.Description ?? description,
-        revisionId: after.RevisionId,
-      };
-      await updateJournal(options.stateDir, run);
-    } catch (error) {
-      if (errorName(error) === "InvalidParameterValueException") {
-        throw new UsageError(
-          `Lambda refused ${memoryMb} MB for ${ref.name}: ${(error as Error).message}`,
-          {
-            hint: "choose --memory sizes within 128..10240 MB and your account's memory quota",
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
-    const published = await userFacing(errorContext(clients, "lambda:PublishVersion"), () =>
-      publishVersion(clients.lambda, run.functionArn, waitOptions),
+      memoryMb,
     );
-    run.publishedVersions.push(published.Version);
-    await updateJournal(options.stateDir, run);
-    if (published.MemorySize !== memoryMb || published.Description !== description) {
-      throw new UsageError(
-        `${ref.name} was changed by someone else during the run: version ${published.Version} has ${published.MemorySize} MB, '${published.Description}'`,
-        { hint: "run again when nobody else is updating the function" },
-      );
-    }
-    return published.Version;
-  }
-
-  async function forgetUnchangedJournal(): Promise<void> {
-    // A first update refused before anything changed: nothing to restore, no journal to leave behind.
-    if (
-      journal !== undefined &&
-      journal.lastSet === undefined &&
-      journal.publishedVersions.length === 0
-    ) {
-      const { clients, configuration } = await connect();
-      const now = await getConfiguration(clients.lambda, configuration.FunctionArn).catch(
-        () => undefined,
-      );
-      const untouched =
-        now !== undefined &&
-        now.MemorySize === journal.original.memorySize &&
-        now.Description === journal.original.description &&
-        now.Timeout === journal.original.timeout;
-      if (untouched) {
-        await deleteJournal(options.stateDir, journal.functionArn);
-        journal = undefined;
-      }
-    }
   }
 
   const target: AwsTarget = {
@@ -312,9 +183,9 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
         version = versions.get(memoryMb);
         if (version === undefined) {
           try {
-            version = await track(publishSize(memoryMb));
+            version = await track(publish(memoryMb));
           } catch (error) {
-            await forgetUnchangedJournal().catch(() => {});
+            await journal.forgetIfUnchanged().catch(() => {});
             throw error;
           }
           versions.set(memoryMb, version);
@@ -350,11 +221,12 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       internal.abort(new Error("the aws target is being restored"));
       await settle();
       if (closed) return;
-      const connected = await described?.catch(() => undefined);
+      const connected = await connecting?.catch(() => undefined);
       try {
-        if (journal !== undefined && connected !== undefined) {
-          lastRestore = await restoreFromJournal(restoreContext(connected.clients), journal);
-          journal = undefined;
+        const current = journal.current;
+        if (current !== undefined && connected !== undefined) {
+          lastRestore = await restoreFromJournal(restoreContext(connected.clients), current);
+          journal.finished();
         }
       } finally {
         closed = true;
@@ -369,9 +241,9 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
         clients,
         configuration,
         restoreContext: restoreContext(clients),
-        journal: ensureJournal,
+        journal: () => journal.ensure(),
         finish(outcome) {
-          journal = undefined;
+          journal.finished();
           lastRestore = outcome;
           closed = true;
           clients.destroy();
