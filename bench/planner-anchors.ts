@@ -6,7 +6,7 @@ import { curveModel } from "../src/model/curves.js";
 import type { Pricing } from "../src/model/pricing.js";
 import { nearestSize } from "../src/tune/probe-sizes.js";
 
-/** AWS Lambda Power Tuning's default tiers (LAMBDA-FACTS.md, "What the existing tools do"). */
+/** AWS Lambda Power Tuning's default tiers (docs/lambda-facts.md, "Other tools"). */
 export const POWER_TUNING_SIZES = [128, 256, 512, 1024, 1536, 3008];
 
 function trimmedMean(values: readonly number[], share: number): number {

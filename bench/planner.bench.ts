@@ -69,7 +69,8 @@ function replay(fn: BenchFunction, seed: number): ReplayTarget {
 
 /**
  * As a live target behaves: the first call of each prepared size is a cold
- * start with Init ~200-400 ms, billed since August 2025 (LAMBDA-FACTS.md).
+ * start with Init ~200-400 ms, billed since August 2025
+ * (docs/lambda-facts.md, "Billing").
  */
 function withColdStarts(target: ReplayTarget, seed: number): Target {
   const random = createRandom(deriveSeed(seed, 7));
@@ -124,7 +125,8 @@ function timeoutCheck(
     heldOut: heldOut.length,
     above: heldOut.filter((r) => total(r) > seconds * 1000).length,
     aboveMs: heldOut.filter((r) => total(r) > boundMs).length,
-    // Whole seconds, at least 1 s (LAMBDA-FACTS.md): the bound rounds up the same way.
+    // Whole seconds, at least 1 s (docs/lambda-facts.md, "Memory and CPU"): the bound rounds up the
+    // same way.
     withinBound: seconds <= Math.max(1, Math.ceil(limitMs / 1000)),
     withinBoundMs: boundMs <= limitMs,
   };

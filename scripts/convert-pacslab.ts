@@ -25,7 +25,8 @@ function parseRow(line: string, lineNumber: number): { fn: string; record: Repor
     record: {
       requestId,
       durationMs,
-      // Billed at 100 ms in 2020; today's 1 ms billing is ceil(Duration) (LAMBDA-FACTS: billing).
+      // Billed at 100 ms in 2020; today's 1 ms billing is ceil(Duration)
+      // (docs/lambda-facts.md, "Billing").
       billedDurationMs: Math.ceil(durationMs),
       memorySizeMB,
       maxMemoryUsedMB,

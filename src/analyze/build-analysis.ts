@@ -71,7 +71,7 @@ export function memoryHeadroom(size: SizeAccumulator): MemoryHeadroom {
     return {
       ...base,
       verdict: "over-provisioned",
-      // CPU share follows memory: 1,769 MB is one vCPU (LAMBDA-FACTS.md, "Memory, CPU, time limits").
+      // CPU share follows memory: 1,769 MB is one vCPU (docs/lambda-facts.md, "Memory and CPU").
       advice: `${used} (under ${percent(OVER_PROVISIONED_FRACTION)}): ${by}, but CPU scales with memory (1,769 MB is one vCPU), so a smaller size may run slower and cost as much or more unless the function waits on I/O; measure with lambda-tune run --memory ${smaller < size.memoryMb ? `${smaller},` : ""}${size.memoryMb}`,
     };
   }

@@ -5,7 +5,8 @@ import { type CliIo, write } from "./io.js";
 /** Prints a failure the way a user should see it and returns the exit code. */
 export async function reportFailure(error: unknown, io: CliIo): Promise<number> {
   if (error instanceof CommanderError) {
-    // commander has already printed its message; usage errors are exit 2 (DESIGN.md: exit codes).
+    // commander has already printed its message; usage errors are exit 2
+    // (docs/architecture.md, "Errors and exit codes").
     return error.exitCode === 0 ? 0 : 2;
   }
   if (error instanceof LambdaTuneError) {

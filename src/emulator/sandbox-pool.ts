@@ -223,7 +223,8 @@ export class SandboxPool {
     status: InvocationStatus,
     errorType: string | undefined,
   ): ReportRecord {
-    // LAMBDA-FACTS (Billing): 1 ms granularity; since August 2025 a cold start bills ceil(Duration + Init).
+    // 1 ms granularity; since August 2025 a cold start bills ceil(Duration + Init)
+    // (docs/lambda-facts.md, "Billing").
     const billedInit = this.config.billInit ? (initDurationMs ?? 0) : 0;
     const record: ReportRecord = {
       requestId,

@@ -57,7 +57,7 @@ function lambdaEnvironment(config: SandboxConfig, runtimeApi: string): Record<st
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     LANG: "en_US.UTF-8",
     ...config.env,
-    // LAMBDA-FACTS (Runtime API): the environment Lambda sets for every function.
+    // The environment Lambda sets for every function (docs/lambda-facts.md, "Runtime API").
     _HANDLER: config.handler,
     AWS_LAMBDA_RUNTIME_API: runtimeApi,
     LAMBDA_TASK_ROOT: config.taskRoot,
@@ -232,9 +232,9 @@ export class Sandbox {
 
   /**
    * Lambda hands an event to an idle environment, and its staircase fits a
-   * full CPU quota from there (LAMBDA-FACTS: CFS staircase): so the event
-   * waits, outside the measured duration, until the runtime is parked on /next
-   * and the limit group's next period has begun.
+   * full CPU quota from there (docs/lambda-facts.md, "CPU throttling"): so the
+   * event waits, outside the measured duration, until the runtime is parked on
+   * /next and the limit group's next period has begun.
    */
   private async startOfPeriod(): Promise<void> {
     const exited = this.exited.then(() => undefined);

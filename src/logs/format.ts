@@ -1,6 +1,6 @@
 import type { ReportRecord } from "./record.js";
 
-/** Durations in REPORT lines carry two decimals (LAMBDA-FACTS.md, REPORT lines). */
+/** Durations in REPORT lines carry two decimals (docs/lambda-facts.md, "REPORT records"). */
 function ms(value: number): string {
   return `${value.toFixed(2)} ms`;
 }

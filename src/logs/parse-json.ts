@@ -32,8 +32,9 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 /**
  * Reads a JSON-format `platform.report` event (function LogFormat=JSON, the
- * Telemetry API shape; LAMBDA-FACTS.md) starting at `start`. Returns
- * undefined for JSON that is some other event, e.g. an app log quoting the word.
+ * Telemetry API shape; docs/lambda-facts.md, "REPORT records") starting at
+ * `start`. Returns undefined for JSON that is some other event, e.g. an app log
+ * quoting the word.
  */
 export function parseJsonReport(line: string, start: number): LineParse | undefined {
   let event: unknown;
@@ -64,7 +65,7 @@ function readReportBody(body: Record<string, unknown>): LineParse {
   if (typeof billedDurationMs !== "number") return missing("billedDurationMs", billedDurationMs);
   if (typeof memorySizeMB !== "number") return missing("memorySizeMB", memorySizeMB);
   if (typeof maxMemoryUsedMB !== "number") return missing("maxMemoryUsedMB", maxMemoryUsedMB);
-  // Status absent means success (LAMBDA-FACTS.md, JSON format).
+  // Status absent means success (docs/lambda-facts.md, "REPORT records").
   const status = body.status ?? "success";
   if (typeof status !== "string" || !STATUSES.has(status)) {
     return {

@@ -40,7 +40,8 @@ export function findXrayLine(line: string): number {
   return findKeyword(line, XRAY_KEYWORD);
 }
 
-// Copies of REPORT lines turn the separating tab into runs of spaces (LAMBDA-FACTS.md).
+// Copies of REPORT lines turn the separating tab into runs of spaces
+// (docs/lambda-facts.md, "REPORT records").
 function skipSpace(line: string, p: number): number {
   let c = line.charCodeAt(p);
   while (c === TAB || c === SPACE) c = line.charCodeAt(++p);
@@ -204,7 +205,8 @@ function readNumber(line: string, p: number): number {
  * required fields it did not see are NaN or empty. Returns the reason when a
  * field cannot be read. Fields may come in any order (the RIE prints `Init
  * Duration` first) and be separated by tabs, runs of spaces, or nothing after
- * a unit: an old RIE build printed `400 msMemory Size` (LAMBDA-FACTS.md).
+ * a unit: an old RIE build printed `400 msMemory Size`
+ * (docs/lambda-facts.md, "REPORT records").
  */
 function scanFields(line: string, p: number): ReportRecord | string {
   const length = line.length;
@@ -323,7 +325,8 @@ export function parseTextReport(line: string, start: number): LineParse {
  * Reads an X-Ray line (`XRAY TraceId: ... SegmentId: ... Sampled: true`,
  * starting at `start`, see `findXrayLine`) into the REPORT record it
  * completes: Lambda may print it on the line after the REPORT line
- * (LAMBDA-FACTS.md). Returns the reason when the line cannot be read.
+ * (docs/lambda-facts.md, "REPORT records"). Returns the reason when the
+ * line cannot be read.
  */
 export function completeWithXray(
   record: ReportRecord,

@@ -40,7 +40,8 @@ export interface ReportMachine {
 /**
  * A line-level parser of text and JSON REPORT records. It is a small state
  * machine: a text REPORT line without X-Ray fields is held back one line,
- * because Lambda may print `XRAY TraceId: ...` on the next line (LAMBDA-FACTS.md).
+ * because Lambda may print `XRAY TraceId: ...` on the next line
+ * (docs/lambda-facts.md, "REPORT records").
  */
 export function createReportMachine(sink: OutcomeSink): ReportMachine {
   let pending: ReportRecord | undefined;
@@ -156,7 +157,8 @@ export function parseReportLine(text: string): ReportRecord | undefined {
 
 /**
  * The last REPORT record in a log tail (`LogType: Tail` gives the last 4 KB
- * of the log, REPORT line last; LAMBDA-FACTS.md), or undefined when it has none.
+ * of the log, REPORT line last; docs/lambda-facts.md, "Lambda API"), or
+ * undefined when it has none.
  */
 export function parseLogTail(tail: string): ReportRecord | undefined {
   return recordsIn(tail).at(-1);

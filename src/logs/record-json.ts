@@ -30,9 +30,10 @@ function json(value: unknown): string {
 
 /**
  * A record as `parse` prints it: the Telemetry API names in a fixed order
- * (DESIGN.md, command line), optional fields only when present. Written as a
- * string directly: the same text as JSON.stringify of an object in that
- * order, without building the object (the output was half of `parse`'s time).
+ * (docs/architecture.md, "Command line"), optional fields only when present.
+ * Written as a string directly: the same text as JSON.stringify of an object
+ * in that order, without building the object (the output was half of
+ * `parse`'s time).
  */
 export function recordToJson(record: ReportRecord): string {
   let text =

@@ -2,7 +2,8 @@ import { OUT_OF_MEMORY } from "../lambda.js";
 
 /**
  * One invocation's REPORT record, with the Telemetry API's field names
- * (LAMBDA-FACTS.md, "JSON format"), which is also what `parse` prints.
+ * (docs/lambda-facts.md, "REPORT records"), which is also what `parse`
+ * prints.
  */
 export type InvocationStatus = "success" | "error" | "failure" | "timeout";
 

@@ -1,7 +1,7 @@
 import { isColdStart, type ReportRecord } from "../logs/record.js";
 import type { Pricing } from "./pricing.js";
 
-/** GB = MB / 1024 (LAMBDA-FACTS.md, "Billing"). */
+/** GB = MB / 1024 (docs/lambda-facts.md, "Billing"). */
 const MB_PER_GB = 1024;
 
 /** Cost of one invocation billed for `billedDurationMs` at `memoryMb`, request fee included. */
@@ -16,8 +16,8 @@ export function costOfBilledDuration(
 
 /**
  * Cost of the invocation a REPORT record describes. Billed Duration in the
- * record is the truth, never recomputed (LAMBDA-FACTS.md, "Billing"); on
- * SnapStart it already includes the billed restore time.
+ * record is the truth, never recomputed (docs/lambda-facts.md, "Billing");
+ * on SnapStart it already includes the billed restore time.
  */
 export function costPerInvocation(
   record: Pick<ReportRecord, "memorySizeMB" | "billedDurationMs">,
@@ -38,7 +38,7 @@ export function totalCost(
 
 /**
  * Billed duration of a predicted or simulated duration: rounded up to 1 ms
- * (LAMBDA-FACTS.md, "Billing", since December 2020), at least 1 ms.
+ * (docs/lambda-facts.md, "Billing", since December 2020), at least 1 ms.
  */
 export function billedDurationFor(durationMs: number): number {
   return Math.max(1, Math.ceil(durationMs));
@@ -53,8 +53,9 @@ export function costForDuration(memoryMb: number, durationMs: number, pricing: P
  * The steady-state cost of each call at one size: the warm calls when there
  * are any. A size measured only cold (the first call of a new environment on a
  * live target) is costed from its Duration alone, billed to the ms as a warm
- * call is: init is billed once per environment (LAMBDA-FACTS.md, "Billing"),
- * not per call in production, and would make every newly probed size look dear.
+ * call is: init is billed once per environment
+ * (docs/lambda-facts.md, "Billing"), not per call in production, and would make
+ * every newly probed size look dear.
  */
 export function steadyStateCosts(records: readonly ReportRecord[], pricing: Pricing): number[] {
   const warm = records.filter((record) => !isColdStart(record));

@@ -48,7 +48,8 @@ function percent(fraction: number): string {
 /**
  * Fits every candidate curve of median duration vs memory and keeps the one
  * with the lowest leave-one-size-out error. For explanation and prediction
- * only: measured sizes decide the recommendation (LAMBDA-FACTS.md, "Model notes").
+ * only: measured sizes decide the recommendation
+ * (docs/lambda-facts.md, "Cost curves").
  */
 export function fitDurationCurve(
   points: readonly CurvePoint[],

@@ -9,7 +9,7 @@ const EQUAL_COST_RELATIVE = 1e-9;
 
 /**
  * Standard error of a tier's mean cost per invocation. Each invocation costs
- * fee + k*billed with k = price x memory/1024/1000 (LAMBDA-FACTS.md, "Billing"),
+ * fee + k*billed with k = price x memory/1024/1000 (docs/lambda-facts.md, "Billing"),
  * so the cost's spread is k times the spread of Billed Duration over all invocations.
  */
 export function costStandardError(tier: Tier, pricing: Pricing): number {

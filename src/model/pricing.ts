@@ -1,23 +1,24 @@
 import type { Architecture } from "../document/result.js";
 import { UsageError } from "../errors.js";
 
-/** When the list prices below were taken (LAMBDA-FACTS.md, "Billing"). */
+/** When the list prices below were taken (docs/lambda-facts.md, "Prices"). */
 export const PRICES_AS_OF = "2025-11";
 
-/** $0.20 per million requests (LAMBDA-FACTS.md, "Billing"); free tier ignored. */
+/** $0.20 per million requests (docs/lambda-facts.md, "Prices"); free tier ignored. */
 export const PRICE_PER_REQUEST_USD = 0.0000002;
 
 export const KNOWN_ARCHITECTURES: readonly Architecture[] = ["x86_64", "arm64"];
 
 type PricePerGbSecond = Readonly<Record<Architecture, number>>;
 
-// us-east-1 and most regions: x86_64 $0.0000166667, arm64 $0.0000133334 (LAMBDA-FACTS.md, "Billing").
+// us-east-1 and most regions: x86_64 $0.0000166667, arm64 $0.0000133334
+// (docs/lambda-facts.md, "Prices").
 const STANDARD: PricePerGbSecond = { x86_64: 0.0000166667, arm64: 0.0000133334 };
 
 /**
  * List price per GB-second of the first volume tier. ap-northeast-3 is left
- * out: sources disagree (0.0000166667 vs ~0.0000216, LAMBDA-FACTS.md), so it
- * needs --price-per-gb-second.
+ * out: sources disagree (0.0000166667 vs ~0.0000216,
+ * docs/lambda-facts.md, "Prices"), so it needs --price-per-gb-second.
  */
 export const PRICE_PER_GB_SECOND_BY_REGION: Readonly<Record<string, PricePerGbSecond>> = {
   "us-east-1": STANDARD,
@@ -36,7 +37,7 @@ export const PRICE_PER_GB_SECOND_BY_REGION: Readonly<Record<string, PricePerGbSe
   "ap-northeast-2": STANDARD,
   "ca-central-1": STANDARD,
   "sa-east-1": STANDARD,
-  // Regions with their own prices (LAMBDA-FACTS.md, "Other regions seen in public price tables").
+  // Regions with their own prices (docs/lambda-facts.md, "Prices").
   "eu-south-1": { x86_64: 0.0000195172, arm64: 0.0000156138 },
   "me-south-1": { x86_64: 0.0000206667, arm64: 0.0000165334 },
   "af-south-1": { x86_64: 0.0000221, arm64: 0.00001768 },

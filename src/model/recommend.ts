@@ -91,8 +91,9 @@ const byMedian = (t: Tier) => t.durationMs.median;
 
 /**
  * A tie on cost goes to the faster size only when it is faster by more than
- * noise: on a CFS step (LAMBDA-FACTS.md) every size runs equally fast, and a
- * median lower by chance would hand the tie to a dearer size.
+ * noise: on a CFS step (docs/lambda-facts.md, "CPU throttling") every size
+ * runs equally fast, and a median lower by chance would hand the tie to a
+ * dearer size.
  */
 function fasterBeyondNoise(t: Tier, than: Tier): boolean {
   const a = t.durationMs.median;
@@ -227,7 +228,7 @@ export function markExclusions(tiers: readonly Tier[], maxP95Ms?: number): Tier[
 function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[]): string[] {
   const sizes = measured.map((t) => t.memoryMb);
   const warnings: string[] = [];
-  // Lambda sizes run from 128 to 10,240 MB (LAMBDA-FACTS.md, "Memory, CPU, time limits").
+  // Lambda sizes run from 128 to 10,240 MB (docs/lambda-facts.md, "Memory and CPU").
   if (
     strategy === "cost" &&
     winner.memoryMb === Math.min(...sizes) &&

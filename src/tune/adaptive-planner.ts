@@ -25,7 +25,8 @@ const SETTLE_SHARE = 0.3;
 /**
  * Gaps narrower than this share of the size, or than the relative noise of one
  * call, are not split: within a CFS step cost grows in proportion to memory
- * (LAMBDA-FACTS.md), so sizes closer than the noise differ by noise only.
+ * (docs/lambda-facts.md, "CPU throttling"), so sizes closer than the noise
+ * differ by noise only.
  */
 const MIN_GAP_SHARE = 0.03;
 /** Calls per settling step. */
@@ -86,8 +87,9 @@ function step(
 
 /**
  * Optimism per unit of ln(memory) of an unmeasured gap: how much cheaper than
- * its ends a gap that wide may hide. A CFS step (LAMBDA-FACTS.md) hides ~15%
- * inside a doubling; a smooth curve far less.
+ * its ends a gap that wide may hide. A CFS step
+ * (docs/lambda-facts.md, "CPU throttling") hides ~15% inside a doubling; a
+ * smooth curve far less.
  */
 const GAP_OPTIMISM = 0.05;
 
@@ -123,8 +125,9 @@ function splitAt(
  * for the gap's width (in the spirit of DIRECT), or the size where the cost
  * parabola predicts the minimum when that beats every gap. Beyond the
  * measured range only when its edge is the cheapest, by a factor of two.
- * Steps in the duration (CFS, LAMBDA-FACTS.md) are found by measuring: a
- * smooth curve does not see them, so it only proposes.
+ * Steps in the duration (CFS, docs/lambda-facts.md, "CPU throttling") are
+ * found by measuring: a smooth curve does not see them, so it only
+ * proposes.
  */
 function searchSize(
   context: Context,

@@ -28,7 +28,7 @@ function solve3(matrix: number[][], vector: number[]): number[] | null {
 /**
  * A local model of cost (not duration) over memory, to choose which gap to
  * measure next. Duration curves such as a + b/m make cost rise with memory
- * everywhere (LAMBDA-FACTS.md, "Model notes"), so they cannot point at an
+ * everywhere (docs/lambda-facts.md, "Cost curves"), so they cannot point at an
  * interior optimum; a parabola in ln(m) can. It only guides: measured means decide.
  * Weighted by calls over the squared standard error; null below three clean sizes.
  */

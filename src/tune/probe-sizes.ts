@@ -2,9 +2,9 @@ import { MB_PER_VCPU } from "../lambda.js";
 
 /**
  * Where the first calls go: doublings from 128 MB up to just past one vCPU.
- * Single-threaded code pays steeply above 1,769 MB (LAMBDA-FACTS.md, "Model
- * notes"), so no probe goes higher; the planner walks up from 1,792 MB only
- * when that is still the cheapest.
+ * Single-threaded code pays steeply above 1,769 MB
+ * (docs/lambda-facts.md, "Cost curves"), so no probe goes higher; the
+ * planner walks up from 1,792 MB only when that is still the cheapest.
  */
 export const PROBE_TARGETS_MB: readonly number[] = [128, 256, 512, 1024, 1792];
 

@@ -23,7 +23,10 @@ const STEP_TIE = 0.1;
 /** At most this many steps are searched. */
 const MAX_STEPS = 2;
 
-/** CPU quota per CFS period at `memoryMb`: memory/1,769 of a core (LAMBDA-FACTS.md). */
+/**
+ * CPU quota per CFS period at `memoryMb`: memory/1,769 of a core
+ * (docs/lambda-facts.md, "CPU throttling").
+ */
 function quotaMs(memoryMb: number): number {
   return (CFS_PERIOD_MS * Math.min(memoryMb, MB_PER_VCPU)) / MB_PER_VCPU;
 }

@@ -386,7 +386,7 @@ describe("analyze from CloudWatch Logs Insights (recorded responses)", () => {
         ),
       },
     ],
-    // A row with fields only: memory in bytes, MB x 10^6 (LAMBDA-FACTS.md).
+    // A row with fields only: memory in bytes, MB x 10^6 (docs/lambda-facts.md, "CloudWatch Logs").
     [
       { field: "@requestId", value: `fields-${i}` },
       { field: "@duration", value: "50.5" },

@@ -15,7 +15,8 @@ describe("SandboxPool running fixture handlers in real sandboxes", () => {
       assert.equal(second.record.initDurationMs, undefined);
       assert.equal(started.length, 1);
       assert.equal((JSON.parse(second.response ?? "") as { iterations: number }).iterations, 50);
-      // LAMBDA-FACTS: since August 2025 a cold start bills ceil(Duration + Init).
+      // Since August 2025 a cold start bills ceil(Duration + Init)
+      // (docs/lambda-facts.md, "Billing").
       const { durationMs, initDurationMs = 0 } = first.record;
       assert.equal(first.record.billedDurationMs, Math.ceil(durationMs + initDurationMs));
       assert.equal(second.record.billedDurationMs, Math.ceil(second.record.durationMs));

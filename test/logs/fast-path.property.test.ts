@@ -100,7 +100,10 @@ const recordArbitrary = fc.tuple(anyRecord, fc.nat(9)).map(([record, dice]) => {
   return record;
 });
 
-/** A text REPORT line in one of the shapes seen in real logs (LAMBDA-FACTS.md). */
+/**
+ * A text REPORT line in one of the shapes seen in real logs
+ * (docs/lambda-facts.md, "REPORT records").
+ */
 const textLine = fc
   .tuple(
     recordArbitrary,

@@ -20,7 +20,8 @@ describe("cost", () => {
   });
 
   it("uses Billed Duration from the record, never the duration", () => {
-    // A 2025 cold start: Billed Duration = ceil(12.68 + 295.33) = 309 (LAMBDA-FACTS.md).
+    // A 2025 cold start: Billed Duration = ceil(12.68 + 295.33) = 309
+    // (docs/lambda-facts.md, "Billing").
     const cold = record(128, 12.68, { initDurationMs: 295.33, billedDurationMs: 309 });
     assertCloseUsd(
       costPerInvocation(cold, US_EAST_1_X86),

@@ -58,8 +58,8 @@ export function serviceError(): ApiError {
 }
 
 /**
- * LAMBDA-FACTS (Lambda API, Errors): REST-JSON errors carry the code in
- * `x-amzn-ErrorType` and the message in the body's `message`.
+ * REST-JSON errors carry the code in `x-amzn-ErrorType` and the message
+ * in the body's `message` (docs/lambda-facts.md, "Lambda API").
  */
 export function sendLambdaError(res: ServerResponse, error: ApiError): void {
   const body = {

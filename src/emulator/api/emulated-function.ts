@@ -15,7 +15,7 @@ export interface FunctionDefinition {
   environment?: Record<string, string>;
 }
 
-// LAMBDA-FACTS: memory 128..10,240 MB; timeout 1..900 s, default 3.
+// Memory 128..10,240 MB; timeout 1..900 s, default 3 (docs/lambda-facts.md, "Memory and CPU").
 const DEFAULT_MEMORY_MB = 128;
 const DEFAULT_TIMEOUT_SECONDS = 3;
 

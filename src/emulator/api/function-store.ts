@@ -162,7 +162,9 @@ export class FunctionStore {
     return this.settle(fn);
   }
 
-  /** LAMBDA-FACTS (UpdateFunctionConfiguration): InProgress, then Successful. */
+  /**
+   * UpdateFunctionConfiguration: InProgress, then Successful (docs/lambda-facts.md, "Lambda API").
+   */
   updateInProgress(fn: EmulatedFunction): boolean {
     return this.settle(fn).updateCompletesAt !== undefined;
   }
@@ -203,8 +205,9 @@ export class FunctionStore {
   }
 
   /**
-   * LAMBDA-FACTS (PublishVersion): when nothing changed since the last
-   * published version, that version is returned instead of a new one.
+   * PublishVersion: when nothing changed since the last published
+   * version, that version is returned instead of a new one
+   * (docs/lambda-facts.md, "Lambda API").
    */
   publishVersion(
     name: string,

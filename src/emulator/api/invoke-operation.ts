@@ -29,9 +29,9 @@ function eventPayload(body: Buffer): string {
 }
 
 /**
- * LAMBDA-FACTS (Lambda API, Invoke): RequestResponse answers 200 with the
- * result, Event 202 and runs in the background, DryRun 204; `Tail` adds the
- * last 4 KB of the log in `X-Amz-Log-Result`.
+ * Invoke: RequestResponse answers 200 with the result, Event 202 and runs
+ * in the background, DryRun 204; `Tail` adds the last 4 KB of the log in
+ * `X-Amz-Log-Result` (docs/lambda-facts.md, "Lambda API").
  */
 export async function invokeFunction(
   ctx: LambdaApiContext,

@@ -32,7 +32,7 @@ const ALIAS_OPERATIONS: Record<string, string> = {
 
 /**
  * The Lambda operations the emulator serves, by the paths the AWS SDK v3
- * and the AWS CLI send (LAMBDA-FACTS: Lambda API as the AWS SDK v3 sends it).
+ * and the AWS CLI send (docs/lambda-facts.md, "Lambda API").
  */
 export function matchLambdaRoute(method: string, pathname: string): LambdaRoute | undefined {
   const parts = pathname.split("/").slice(1);

@@ -18,9 +18,9 @@ const SPIN_MS = 2;
 /**
  * The CFS period grid of one cgroup, learnt by watching its refills while the
  * sandbox initialises, so invocations can be handed out at a period start.
- * Real Lambda's staircase (LAMBDA-FACTS: CFS staircase) fits a full quota at
- * the start of each invocation and 20 ms until the next refill; with a
- * random phase the emulator's steps fall one period early or late.
+ * Real Lambda's staircase (docs/lambda-facts.md, "CPU throttling") fits a
+ * full quota at the start of each invocation and 20 ms until the next refill;
+ * with a random phase the emulator's steps fall one period early or late.
  */
 export class PeriodClock {
   readonly #options: Required<PeriodClockOptions>;

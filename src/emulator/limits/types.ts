@@ -4,9 +4,12 @@ export type IsolationKind = "cgroup-v2" | "cgroup-v1" | "user-space-throttle" | 
 /** The limits Lambda gives one execution environment of a memory size. */
 export interface SandboxLimits {
   memoryMb: number;
-  /** CPU in cores: memory / 1,769 MB (LAMBDA-FACTS: one full vCPU at 1,769 MB), capped by the host. */
+  /**
+   * CPU in cores: memory / 1,769 MB (one full vCPU at 1,769 MB;
+   * docs/lambda-facts.md, "Memory and CPU"), capped by the host.
+   */
   cpuCores: number;
-  /** CFS bandwidth period; Lambda behaves like 20 ms (LAMBDA-FACTS: CFS staircase). */
+  /** CFS bandwidth period; Lambda behaves like 20 ms (docs/lambda-facts.md, "CPU throttling"). */
   periodMs: number;
 }
 

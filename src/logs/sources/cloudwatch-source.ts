@@ -10,12 +10,13 @@ import { readInsightsRecords } from "./logs-insights-source.js";
 import { type ReadRecordsOptions, readRecordBatches } from "./read-records.js";
 
 /**
- * Text REPORT lines and JSON `platform.report` events (LAMBDA-FACTS.md,
- * "REPORT lines"): `?` terms match either phrase (CloudWatch Logs filter syntax).
+ * Text REPORT lines and JSON `platform.report` events
+ * (docs/lambda-facts.md, "REPORT records"): `?` terms match either phrase
+ * (CloudWatch Logs filter syntax).
  */
 export const REPORT_FILTER_PATTERN = '?"REPORT RequestId" ?"platform.report"';
 
-/** Lambda writes a function's logs to this group (LAMBDA-FACTS.md, "Lambda API"). */
+/** Lambda writes a function's logs to this group (docs/lambda-facts.md, "CloudWatch Logs"). */
 export function logGroupOf(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }

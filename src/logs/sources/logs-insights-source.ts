@@ -18,7 +18,7 @@ export const INSIGHTS_MAX_ROWS = 10_000;
 
 /**
  * Lambda's REPORT fields as Logs Insights discovers them; @memorySize and
- * @maxMemoryUsed are in bytes, MB x 10^6 (LAMBDA-FACTS.md, "REPORT lines").
+ * @maxMemoryUsed are in bytes, MB x 10^6 (docs/lambda-facts.md, "CloudWatch Logs").
  * @message is read first: it carries Status and Error Type, which have no field.
  */
 export const INSIGHTS_QUERY = [
@@ -180,7 +180,7 @@ export async function* readInsightsRecords(
     );
     yield* fallback({ ...options, startMs: start * 1000, endMs: start * 1000 + 999 });
   }
-  // StartQuery takes epoch seconds (LAMBDA-FACTS.md, "Logs Insights"), both ends inclusive.
+  // StartQuery takes epoch seconds (docs/lambda-facts.md, "CloudWatch Logs"), both ends inclusive.
   yield* window(Math.floor(options.startMs / 1000), Math.floor(options.endMs / 1000));
   if (splits > 0) {
     options.onNote?.(

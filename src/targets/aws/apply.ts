@@ -102,7 +102,8 @@ export async function applyToAlias(
       warnings: [...set.warnings, `alias ${alias} was left as it was`],
     };
   }
-  // Publishing an unchanged configuration returns the existing version (LAMBDA-FACTS: PublishVersion).
+  // Publishing an unchanged configuration returns the existing version (PublishVersion;
+  // docs/lambda-facts.md, "Lambda API").
   const published = await userFacing(ctx("lambda:PublishVersion"), () =>
     publishVersion(lambda, journal.functionArn, session.restoreContext.wait),
   );

@@ -81,7 +81,8 @@ async function outlastingConflicts<T>(
     try {
       return await call();
     } catch (error) {
-      // "An update is in progress for resource": wait for Successful, then retry (LAMBDA-FACTS: Lambda API).
+      // "An update is in progress for resource": wait for Successful, then retry
+      // (docs/lambda-facts.md, "Control plane").
       if (errorName(error) !== "ResourceConflictException" || conflicts >= MAX_CONFLICTS) {
         throw error;
       }

@@ -81,7 +81,8 @@ async function invokeOutlastingThrottles(
         throttle.maxDelayMs ?? 10_000,
         (throttle.baseDelayMs ?? 200) * 2 ** retry,
       );
-      // Full jitter, but never sooner than Lambda's Retry-After (LAMBDA-FACTS: 429 carries Retry-After).
+      // Full jitter, but never sooner than Lambda's Retry-After (429 carries Retry-After;
+      // docs/lambda-facts.md, "Lambda API").
       const delay = Math.max(retryAfterMs(error), Math.random() * backoff);
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : {});
     }
