@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { FUNCTIONS, missing, RuntimeProcess } from "./runtime-process.js";
 
 const SHELL = `${FUNCTIONS}provided/shell`;
-const skip = missing("curl", ["--version"]) || missing("bash", ["--version"]);
+const skip = missing("curl", "curl") || missing("bash", "bash");
 if (skip) console.log(`# skipping the shell custom runtime tests: ${skip}`);
 
 function startShell(handler = "function.handler") {

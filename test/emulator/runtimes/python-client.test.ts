@@ -8,7 +8,7 @@ const PYTHON = process.env.LAMBDA_TUNE_TEST_PYTHON ?? "python3";
 const BOOTSTRAP = fileURLToPath(
   new URL("../../../src/emulator/runtimes/python/bootstrap.py", import.meta.url),
 );
-const skip = missing(PYTHON, ["--version"]);
+const skip = missing(PYTHON, "python3");
 if (skip) console.log(`# skipping the Python runtime client tests: ${skip}`);
 
 const PYTHON_FIXTURES = `${FUNCTIONS}python/`;

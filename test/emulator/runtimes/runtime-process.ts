@@ -12,11 +12,11 @@ import {
 
 export const FUNCTIONS = fileURLToPath(new URL("../../../fixtures/functions/", import.meta.url));
 
-/** Why a command cannot be used here (the reason a test is skipped), or false when it runs. */
-export function missing(command: string, args: readonly string[]): string | false {
-  const result = spawnSync(command, args, { stdio: "ignore" });
+/** Why `command --version` cannot run here (the reason a test is skipped), or false when it can. */
+export function missing(command: string, debianPackage: string): string | false {
+  const result = spawnSync(command, ["--version"], { stdio: "ignore" });
   if (result.error === undefined && result.status === 0) return false;
-  return `${command} is not installed (apt-get install -y --no-install-recommends ${command})`;
+  return `${command} cannot be run (on Debian: apt-get install -y --no-install-recommends ${debianPackage})`;
 }
 
 /** A temporary task root holding `files` (path -> content); `remove` deletes it. */

@@ -12,7 +12,6 @@ lambda_context.py, lambda_runtime_client.py, lambda_runtime_exception.py and
 lambda_runtime_marshaller.py; the comments name where a detail comes from.
 """
 
-import decimal
 import importlib
 import json
 import logging
@@ -21,6 +20,11 @@ import os
 import sys
 import time
 import traceback
+
+# Lambda's task root is read-only, so Python never writes __pycache__ there: the
+# same here, which also leaves the user's source tree as it was. Shipped .pyc
+# files are still read.
+sys.dont_write_bytecode = True
 
 API_PREFIX = "/2018-06-01/runtime"
 ERROR_TYPE_HEADER = "Lambda-Runtime-Function-Error-Type"
@@ -36,7 +40,7 @@ UNHANDLED_WARNING = (
 
 
 class Fault(Exception):
-    """A failure Lambda reports with one of its own Runtime.* error types (lambda_runtime_exception.py)."""
+    """A failure Lambda reports with one of its Runtime.* types (lambda_runtime_exception.py)."""
 
     MARSHAL_ERROR = "Runtime.MarshalError"
     UNMARSHAL_ERROR = "Runtime.UnmarshalError"
@@ -61,7 +65,7 @@ def use_task_root(task_root):
     """Puts the task root first on sys.path, as `python -m awslambdaric` from /var/task does.
 
     Running `python3 bootstrap.py` puts this file's directory there instead:
-    replace it, so a user module can never be shadowed by (or shadow) this one.
+    replace it, so that directory never lends the handler a module.
     """
     here = os.path.dirname(THIS_FILE)
     if sys.path and os.path.abspath(sys.path[0] or ".") == here:
@@ -232,6 +236,8 @@ class Encoder(json.JSONEncoder):
     """awslambdaric's encoder (simplejson there): Decimal, as DynamoDB returns, is a number."""
 
     def default(self, value):
+        import decimal  # only when JSON cannot encode a value: keeps it off the init path
+
         if isinstance(value, decimal.Decimal):
             # simplejson writes the exact digits; the standard library can only
             # write an int, or a float (which may round a long fraction).
@@ -415,20 +421,24 @@ class RuntimeClient:
         # awslambdaric raises on a refused post (413 for an oversized response
         # among them), which ends the runtime: Lambda starts a new one.
         if not 200 <= response.status < 300:
+            reason = "Reason: '{}'. Response body: '{}'".format(
+                response.status, text.decode("utf-8", "replace")
+            )
+            endpoint = API_PREFIX + path
             raise RuntimeError(
-                "Request to Lambda Runtime '{}' endpoint failed. Reason: '{}'. Response body: '{}'".format(
-                    API_PREFIX + path, response.status, text.decode("utf-8", "replace")
-                )
+                "Request to Lambda Runtime '{}' endpoint failed. {}".format(endpoint, reason)
             )
 
     def post_response(self, request_id, body, content_type):
-        self.post("/invocation/{}/response".format(request_id), body, {"Content-Type": content_type})
+        path = "/invocation/{}/response".format(request_id)
+        self.post(path, body, {"Content-Type": content_type})
 
     def post_error(self, request_id, error):
         # awslambdaric sends the type in the body only (and an X-Ray cause
         # header); the header here lets any Runtime API read it without parsing.
         headers = {"Content-Type": "application/json", ERROR_TYPE_HEADER: error["errorType"]}
-        self.post("/invocation/{}/error".format(request_id), to_json(error).encode("utf-8"), headers)
+        path = "/invocation/{}/error".format(request_id)
+        self.post(path, to_json(error).encode("utf-8"), headers)
 
     def post_init_error(self, error):
         headers = {"Content-Type": "application/json", ERROR_TYPE_HEADER: error["errorType"]}
@@ -520,7 +530,7 @@ def probe(task_root, handler_name):
         result = {"ok": False, "errorType": fault.error_type, "errorMessage": fault.message}
     except SystemExit as error:
         # The runtime would exit during init: report it as the emulator does.
-        code = error.code if isinstance(error.code, int) else 1
+        code = 0 if error.code is None else error.code if isinstance(error.code, int) else 1
         message = "Runtime exited with error: exit status {}".format(code)
         result = {"ok": False, "errorType": "Runtime.ExitError", "errorMessage": message}
     except Exception as error:
