@@ -44,6 +44,18 @@ export function formatPercent(fraction: number): string {
   return `${trimZeros(percent.toFixed(abs >= 1 ? 1 : 2))}%`;
 }
 
+/** A fraction with its sign: +12%, −3.4%, 0% (a true minus sign, as in the tables). */
+export function formatSignedPercent(fraction: number): string {
+  if (fraction === 0) return "0%";
+  return `${fraction > 0 ? "+" : "−"}${formatPercent(Math.abs(fraction))}`;
+}
+
+/** How many times: 1.2x, 13x (one decimal below 10). */
+export function formatTimes(ratio: number): string {
+  if (!Number.isFinite(ratio)) return `${ratio}x`;
+  return `${Math.abs(ratio) >= 10 ? Math.round(ratio) : trimZeros(ratio.toFixed(1))}x`;
+}
+
 /** Three significant digits without exponent notation: 1234 -> "1234", 3.14159 -> "3.14". */
 export function formatSignificant(value: number): string {
   if (!Number.isFinite(value)) return String(value);

@@ -7,6 +7,7 @@ import {
   type SizeAnalysis,
 } from "../document/analysis.js";
 import type { Architecture, Tier } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { isOutOfMemory, type ReportRecord } from "../logs/record.js";
 import { costOfBilledDuration } from "../model/cost.js";
 import { HISTOGRAM_RELATIVE_ERROR } from "../model/log-histogram.js";
@@ -37,10 +38,6 @@ export interface AnalysisOptions {
   now: () => Date;
 }
 
-function percent(fraction: number): string {
-  return `${(100 * fraction).toFixed(fraction < 0.1 ? 1 : 0)}%`;
-}
-
 export function memoryHeadroom(size: SizeAccumulator): MemoryHeadroom {
   const p99UsedMb = size.memoryUsedQuantile(0.99);
   const fraction = p99UsedMb / size.memoryMb;
@@ -50,12 +47,12 @@ export function memoryHeadroom(size: SizeAccumulator): MemoryHeadroom {
     maxUsedMb: size.memoryUsedQuantile(1),
     p99UsedFraction: fraction,
   };
-  const used = `p99 of Max Memory Used is ${p99UsedMb} MB, ${percent(fraction)} of ${size.memoryMb} MB`;
+  const used = `p99 of Max Memory Used is ${p99UsedMb} MB, ${formatPercent(fraction)} of ${size.memoryMb} MB`;
   if (size.outOfMemory > 0 || fraction > UNDER_PROVISIONED_FRACTION) {
     const oom =
       size.outOfMemory > 0
         ? `; ${size.outOfMemory} invocation${size.outOfMemory === 1 ? "" : "s"} ran out of memory`
-        : ` (over ${percent(UNDER_PROVISIONED_FRACTION)})`;
+        : ` (over ${formatPercent(UNDER_PROVISIONED_FRACTION)})`;
     return {
       ...base,
       verdict: "under-provisioned",
@@ -66,13 +63,13 @@ export function memoryHeadroom(size: SizeAccumulator): MemoryHeadroom {
     const smaller = Math.max(128, Math.ceil(p99UsedMb / SUGGESTED_FRACTION / 64) * 64);
     const by =
       smaller < size.memoryMb
-        ? `by memory alone ${smaller} MB would do (p99 under ${percent(SUGGESTED_FRACTION)} of it)`
+        ? `by memory alone ${smaller} MB would do (p99 under ${formatPercent(SUGGESTED_FRACTION)} of it)`
         : "memory alone would allow a smaller size";
     return {
       ...base,
       verdict: "over-provisioned",
       // CPU share follows memory: 1,769 MB is one vCPU (docs/lambda-facts.md, "Memory and CPU").
-      advice: `${used} (under ${percent(OVER_PROVISIONED_FRACTION)}): ${by}, but CPU scales with memory (1,769 MB is one vCPU), so a smaller size may run slower and cost as much or more unless the function waits on I/O; measure with lambda-tune run --memory ${smaller < size.memoryMb ? `${smaller},` : ""}${size.memoryMb}`,
+      advice: `${used} (under ${formatPercent(OVER_PROVISIONED_FRACTION)}): ${by}, but CPU scales with memory (1,769 MB is one vCPU), so a smaller size may run slower and cost as much or more unless the function waits on I/O; measure with lambda-tune run --memory ${smaller < size.memoryMb ? `${smaller},` : ""}${size.memoryMb}`,
     };
   }
   return { ...base, verdict: "adequate", advice: `${used}: room to spare, no risk seen` };

@@ -1,19 +1,13 @@
 import type { Change, RecommendationChange } from "../document/comparison.js";
 import type { ResultDocument } from "../document/result.js";
-import { formatPercent } from "../format.js";
+import { formatPercent, formatSignedPercent } from "../format.js";
 import { COMPARISON_LEVEL } from "./change.js";
-
-/** A fraction with its sign: +12%, −3.4%, 0%. */
-export function signedPercent(fraction: number): string {
-  if (fraction === 0) return "0%";
-  return `${fraction > 0 ? "+" : "−"}${formatPercent(Math.abs(fraction))}`;
-}
 
 /** "95% interval +3.1% to +9.8%", or "too few calls for an interval". */
 export function relativeRange(change: Change): string {
   if (change.relativeInterval === null) return "too few calls for an interval";
   const [low, high] = change.relativeInterval;
-  return `${formatPercent(COMPARISON_LEVEL)} interval ${signedPercent(low)} to ${signedPercent(high)}`;
+  return `${formatPercent(COMPARISON_LEVEL)} interval ${formatSignedPercent(low)} to ${formatSignedPercent(high)}`;
 }
 
 type Moved = Omit<RecommendationChange, "summary">;

@@ -1,4 +1,5 @@
 import type { Recommendation } from "../document/result.js";
+import { formatPercent, formatSignedPercent } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import { steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
@@ -25,10 +26,6 @@ function quantileSorted(sorted: readonly number[], q: number): number {
   const low = Math.floor(position);
   const high = Math.ceil(position);
   return sorted[low]! + (sorted[high]! - sorted[low]!) * (position - low);
-}
-
-function signedPercent(fraction: number): string {
-  return `${fraction >= 0 ? "+" : ""}${(fraction * 100).toFixed(1)}%`;
 }
 
 /**
@@ -68,10 +65,10 @@ export function withBootstrapConfidence(
   const base = mean(winner);
   const share = winnerCheaper / rounds;
   const sentence =
-    `${runnerUpMb} MB, the runner-up, costs ${signedPercent(interval[0] / base)} to ` +
-    `${signedPercent(interval[1] / base)} more (${CONFIDENCE_LEVEL * 100}% bootstrap interval ` +
+    `${runnerUpMb} MB, the runner-up, costs ${formatSignedPercent(interval[0] / base)} to ` +
+    `${formatSignedPercent(interval[1] / base)} more (${CONFIDENCE_LEVEL * 100}% bootstrap interval ` +
     `over ${winner.length} and ${runnerUp.length} calls); ${recommendation.memoryMb} MB was the cheaper ` +
-    `in ${(share * 100).toFixed(0)}% of resamples`;
+    `in ${formatPercent(share)} of resamples`;
   return {
     ...recommendation,
     reason: `${recommendation.reason}; ${sentence}`,

@@ -1,4 +1,5 @@
 import type { ModelFit, Tier } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { CURVE_MODELS, type CurveModel, type CurvePoint, curveModel } from "./curves.js";
 import { failureExclusion } from "./stats.js";
 
@@ -39,10 +40,6 @@ export function leaveOneSizeOutError(
     sum += Math.abs(predicted - held.durationMs) / held.durationMs;
   }
   return sum / points.length;
-}
-
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(fraction < 0.1 ? 1 : 0)}%`;
 }
 
 /**
@@ -87,9 +84,9 @@ export function fitDurationCurve(
   };
   let reason =
     `${fit.name} (${fit.formula}) has the lowest leave-one-size-out error over ${points.length} sizes: ` +
-    `${percent(fit.error)}`;
+    `${formatPercent(fit.error)}`;
   if (others.length > 0) {
-    reason += ` (${others.map(({ model, error }) => `${model.name} ${percent(error)}`).join(", ")})`;
+    reason += ` (${others.map(({ model, error }) => `${model.name} ${formatPercent(error)}`).join(", ")})`;
   }
   if (unfitted.length > 0) reason += `; too few sizes for ${unfitted.join(", ")}`;
   return { fit, reason };

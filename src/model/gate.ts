@@ -6,9 +6,9 @@ import type {
   SizeChange,
 } from "../document/comparison.js";
 import type { ResultDocument } from "../document/result.js";
-import { formatPercent } from "../format.js";
+import { formatPercent, formatSignedPercent } from "../format.js";
 import { differsBeyondNoise, exceedsBeyondNoise } from "./change.js";
-import { relativeRange, signedPercent } from "./change-words.js";
+import { relativeRange } from "./change-words.js";
 
 /**
  * The regression gate: trips when cost or p95 duration at the gated size got
@@ -77,7 +77,7 @@ function metricCheck(
   memoryMb: number,
   threshold: number,
 ): GateCheck {
-  const what = `${label} at ${memoryMb} MB ${signedPercent(change.relative)} (${relativeRange(change)})`;
+  const what = `${label} at ${memoryMb} MB ${formatSignedPercent(change.relative)} (${relativeRange(change)})`;
   if (change.relativeInterval === null) {
     return { metric, memoryMb, tripped: false, detail: `${what}: cannot tell it from noise` };
   }

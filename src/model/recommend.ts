@@ -1,5 +1,6 @@
 import type { Recommendation, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
+import { formatDuration, formatPercent, formatTimes, formatUsd } from "../format.js";
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
 import {
   costStandardError,
@@ -53,21 +54,9 @@ interface Context {
   tolerance: number;
 }
 
-function usd(value: number): string {
-  return `$${value.toPrecision(3)}`;
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
-}
-
-function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(1)}%`;
-}
-
 /** How many times faster `fast` is than `slow`, by median duration. */
 function speedup(fast: Tier, slow: Tier): string {
-  return `${(slow.durationMs.median / Math.max(fast.durationMs.median, 1e-9)).toFixed(1)}x`;
+  return formatTimes(slow.durationMs.median / Math.max(fast.durationMs.median, 1e-9));
 }
 
 function dearer(tier: Tier, than: Tier): number {
@@ -112,16 +101,16 @@ function pickCost(eligible: readonly Tier[], { pricing }: Context): Pick {
         fasterBeyondNoise(t, cheapest)),
   );
   const winner = best(tied, byMedian, byCost);
-  const price = `${usd(winner.costPerMillionUsd)} per million invocations`;
+  const price = `${formatUsd(winner.costPerMillionUsd)} per million invocations`;
   if (winner === cheapest) {
     const others = tied.filter((t) => t !== winner).map((t) => `${t.memoryMb} MB`);
     const rest = eligible.filter((t) => t !== winner);
-    let reason = `${winner.memoryMb} MB: cheapest at ${price}, median ${ms(winner.durationMs.median)}`;
+    let reason = `${winner.memoryMb} MB: cheapest at ${price}, median ${formatDuration(winner.durationMs.median)}`;
     if (others.length > 0)
       reason += `; ${others.join(", ")} within measurement noise but not faster`;
     else if (rest.length > 0) {
       const next = best(rest, byCost);
-      reason += `; next cheapest ${next.memoryMb} MB is ${percent(dearer(next, winner))} dearer`;
+      reason += `; next cheapest ${next.memoryMb} MB is ${formatPercent(dearer(next, winner))} dearer`;
     }
     return { winner, reason };
   }
@@ -130,9 +119,9 @@ function pickCost(eligible: readonly Tier[], { pricing }: Context): Pick {
   return {
     winner,
     reason:
-      `${winner.memoryMb} MB: ${percent(dearer(winner, cheapest))} dearer than ${cheapest.memoryMb} MB, ` +
-      `within measurement noise (±${percent(noise)}), and ${speedup(winner, cheapest)} faster ` +
-      `(median ${ms(winner.durationMs.median)} vs ${ms(cheapest.durationMs.median)}); ${price}`,
+      `${winner.memoryMb} MB: ${formatPercent(dearer(winner, cheapest))} dearer than ${cheapest.memoryMb} MB, ` +
+      `within measurement noise (±${formatPercent(noise)}), and ${speedup(winner, cheapest)} faster ` +
+      `(median ${formatDuration(winner.durationMs.median)} vs ${formatDuration(cheapest.durationMs.median)}); ${price}`,
   };
 }
 
@@ -147,19 +136,19 @@ function pickSpeed(eligible: readonly Tier[]): Pick {
     ),
   );
   const winner = best(tied, byCost, byMedian);
-  const price = `${usd(winner.costPerMillionUsd)} per million invocations`;
+  const price = `${formatUsd(winner.costPerMillionUsd)} per million invocations`;
   if (winner === fastest) {
     return {
       winner,
-      reason: `${winner.memoryMb} MB: fastest, median ${ms(winner.durationMs.median)}; ${price}`,
+      reason: `${winner.memoryMb} MB: fastest, median ${formatDuration(winner.durationMs.median)}; ${price}`,
     };
   }
   return {
     winner,
     reason:
-      `${winner.memoryMb} MB: median ${ms(winner.durationMs.median)} is within measurement noise of the ` +
-      `fastest (${fastest.memoryMb} MB, ${ms(fastest.durationMs.median)}) and ` +
-      `${percent(-dearer(winner, fastest))} cheaper; ${price}`,
+      `${winner.memoryMb} MB: median ${formatDuration(winner.durationMs.median)} is within measurement noise of the ` +
+      `fastest (${fastest.memoryMb} MB, ${formatDuration(fastest.durationMs.median)}) and ` +
+      `${formatPercent(-dearer(winner, fastest))} cheaper; ${price}`,
   };
 }
 
@@ -168,21 +157,21 @@ function pickBalanced(eligible: readonly Tier[], { tolerance }: Context): Pick {
   const limit = cheapest.costPerInvocationUsd * (1 + tolerance);
   const affordable = eligible.filter((t) => t.costPerInvocationUsd <= limit);
   const winner = best(affordable, byMedian, byCost);
-  const within = `within ${percent(tolerance)} of the cheapest cost`;
+  const within = `within ${formatPercent(tolerance)} of the cheapest cost`;
   if (winner === cheapest) {
     return {
       winner,
       reason:
-        `${winner.memoryMb} MB: cheapest at ${usd(winner.costPerMillionUsd)} per million invocations, ` +
-        `and no size ${within} is faster (median ${ms(winner.durationMs.median)})`,
+        `${winner.memoryMb} MB: cheapest at ${formatUsd(winner.costPerMillionUsd)} per million invocations, ` +
+        `and no size ${within} is faster (median ${formatDuration(winner.durationMs.median)})`,
     };
   }
   return {
     winner,
     reason:
       `${winner.memoryMb} MB: fastest size ${within} (${cheapest.memoryMb} MB): ` +
-      `${percent(dearer(winner, cheapest))} dearer, ${speedup(winner, cheapest)} faster ` +
-      `(median ${ms(winner.durationMs.median)} vs ${ms(cheapest.durationMs.median)})`,
+      `${formatPercent(dearer(winner, cheapest))} dearer, ${speedup(winner, cheapest)} faster ` +
+      `(median ${formatDuration(winner.durationMs.median)} vs ${formatDuration(cheapest.durationMs.median)})`,
   };
 }
 
@@ -219,7 +208,7 @@ export function markExclusions(tiers: readonly Tier[], maxP95Ms?: number): Tier[
     const failure = failureExclusion(tier);
     if (failure !== undefined) marked.excluded = failure;
     else if (maxP95Ms !== undefined && tier.durationMs.p95 > maxP95Ms) {
-      marked.excluded = `p95 ${ms(tier.durationMs.p95)} exceeds the limit of ${ms(maxP95Ms)}`;
+      marked.excluded = `p95 ${formatDuration(tier.durationMs.p95)} exceeds the limit of ${formatDuration(maxP95Ms)}`;
     }
     return marked;
   });
@@ -281,8 +270,8 @@ export function recommend(tiers: readonly Tier[], options: RecommendOptions): Re
   if (eligible.length === 0) {
     const closest = best(withoutFailures, (t) => t.durationMs.p95);
     throw new GateError(
-      `no memory size meets the p95 limit of ${ms(options.maxP95Ms ?? 0)}: the closest is ` +
-        `${closest.memoryMb} MB with p95 ${ms(closest.durationMs.p95)}`,
+      `no memory size meets the p95 limit of ${formatDuration(options.maxP95Ms ?? 0)}: the closest is ` +
+        `${closest.memoryMb} MB with p95 ${formatDuration(closest.durationMs.p95)}`,
       {
         hint: "raise the p95 limit, or measure larger memory sizes if the function can use more CPU",
       },

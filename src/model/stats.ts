@@ -1,5 +1,6 @@
 import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
 import type { Distribution, Tier } from "../document/result.js";
+import { formatPercent } from "../format.js";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
 import { billedDurationFor, steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
@@ -53,10 +54,9 @@ export function failureExclusion(tier: Tier): string | undefined {
 
 function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | undefined {
   if (maxMemoryUsedMb <= HEADROOM_WARNING_FRACTION * memoryMb) return undefined;
-  const percent = ((100 * maxMemoryUsedMb) / memoryMb).toFixed(1);
   return (
-    `${memoryMb} MB: Max Memory Used ${maxMemoryUsedMb} MB is ${percent}% of the memory size ` +
-    `(over ${HEADROOM_WARNING_FRACTION * 100}%); a larger input may run out of memory`
+    `${memoryMb} MB: Max Memory Used ${maxMemoryUsedMb} MB is over ` +
+    `${formatPercent(HEADROOM_WARNING_FRACTION)} of the memory size; a larger input may run out of memory`
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Distribution, Tier } from "../document/result.js";
+import { formatDuration } from "../format.js";
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./quantiles.js";
 
@@ -23,10 +24,6 @@ export interface TimeoutAdvice {
   boundMs: number;
   reason: string;
   warnings: string[];
-}
-
-function ms(value: number): string {
-  return `${value.toFixed(value < 100 ? 1 : 0)} ms`;
 }
 
 /** Spread of ln(duration) of a log-normal with the sample's mean and standard deviation. */
@@ -105,19 +102,19 @@ export function recommendTimeout(
   const tailMs = tailBoundMs(tier, allTiers);
   const level = `${TIMEOUT_CONFIDENCE * 100}%`;
   const tailText =
-    `p99.9 duration ≤ ${ms(tailMs)} (${level} bound from ${tier.durationMs.count} calls, ` +
-    `median ${ms(tier.durationMs.median)}, max ${ms(tier.durationMs.max)})`;
+    `p99.9 duration ≤ ${formatDuration(tailMs)} (${level} bound from ${tier.durationMs.count} calls, ` +
+    `median ${formatDuration(tier.durationMs.median)}, max ${formatDuration(tier.durationMs.max)})`;
 
   let initMs = 0;
   let initText: string | undefined;
   if (tier.initDurationMs !== null) {
     initMs = tier.initDurationMs.max;
-    initText = `max init ${ms(initMs)}`;
+    initText = `max init ${formatDuration(initMs)}`;
   } else {
     const elsewhere = allTiers.filter((t) => t.initDurationMs !== null);
     if (elsewhere.length > 0) {
       initMs = Math.max(...elsewhere.map((t) => t.initDurationMs?.max ?? 0));
-      initText = `max init ${ms(initMs)} seen at other sizes`;
+      initText = `max init ${formatDuration(initMs)} seen at other sizes`;
     }
   }
 
@@ -137,7 +134,7 @@ export function recommendTimeout(
     const slowest = tier.durationMs.max + initMs;
     if (currentTimeoutSeconds * 1000 < slowest) {
       warnings.push(
-        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured slowest invocation (${ms(slowest)}) at ${tier.memoryMb} MB`,
+        `the current timeout ${currentTimeoutSeconds} s is shorter than the measured slowest invocation (${formatDuration(slowest)}) at ${tier.memoryMb} MB`,
       );
     }
     if (currentTimeoutSeconds < timeoutSeconds) {
