@@ -70,9 +70,17 @@ export function summarizePlan(
   seed: number,
   measuredSizes: readonly number[],
 ): ResultDocument["plan"] {
-  return plan.kind === "grid"
-    ? { sizes: [...plan.sizes], invocationsPerSize: plan.invocationsPerSize, budget: null, seed }
-    : { sizes: [...measuredSizes], invocationsPerSize: null, budget: plan.budget, seed };
+  switch (plan.kind) {
+    case "grid":
+      return {
+        sizes: [...plan.sizes],
+        invocationsPerSize: plan.invocationsPerSize,
+        budget: null,
+        seed,
+      };
+    case "adaptive":
+      return { sizes: [...measuredSizes], invocationsPerSize: null, budget: plan.budget, seed };
+  }
 }
 
 /** The result document for records already measured (also used by benchmarks). */

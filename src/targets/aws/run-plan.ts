@@ -48,17 +48,21 @@ function stepsOf(plan: Plan): {
   sizes: number;
 } {
   const unique = [...new Set(plan.sizes)].sort((a, b) => a - b);
-  if (plan.kind === "grid") {
-    const steps = unique.map((memoryMb) => ({ memoryMb, invocations: plan.invocationsPerSize }));
-    return { typical: steps, worst: steps, sizes: unique.length };
+  switch (plan.kind) {
+    case "grid": {
+      const steps = unique.map((memoryMb) => ({ memoryMb, invocations: plan.invocationsPerSize }));
+      return { typical: steps, worst: steps, sizes: unique.length };
+    }
+    case "adaptive": {
+      const largest = unique.at(-1) ?? 128;
+      const perSize = plan.budget / Math.max(1, unique.length);
+      return {
+        typical: unique.map((memoryMb) => ({ memoryMb, invocations: perSize })),
+        worst: [{ memoryMb: largest, invocations: plan.budget }],
+        sizes: Math.min(unique.length, plan.budget),
+      };
+    }
   }
-  const largest = unique.at(-1) ?? 128;
-  const perSize = plan.budget / Math.max(1, unique.length);
-  return {
-    typical: unique.map((memoryMb) => ({ memoryMb, invocations: perSize })),
-    worst: [{ memoryMb: largest, invocations: plan.budget }],
-    sizes: Math.min(unique.length, plan.budget),
-  };
 }
 
 /**
