@@ -11,7 +11,7 @@ function sources(dir: string): string[] {
   return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === "fixtures" ? [] : sources(path);
-    return /\.(ts|mts|mjs)$/.test(entry.name) ? [path] : [];
+    return /\.(ts|mts|mjs|py)$/.test(entry.name) ? [path] : [];
   });
 }
 

@@ -79,7 +79,7 @@ export class RuntimeProcess {
         PATH: process.env.PATH ?? "/usr/bin:/bin",
         LANG: "C.UTF-8",
         ...options.env,
-        // LAMBDA-FACTS (Runtime API): the environment Lambda sets for every function.
+        // The environment Lambda sets for every function (docs/lambda-facts.md, "Runtime API").
         _HANDLER: options.handler,
         AWS_LAMBDA_RUNTIME_API: api.address,
         LAMBDA_TASK_ROOT: options.taskRoot,

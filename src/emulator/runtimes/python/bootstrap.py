@@ -376,7 +376,7 @@ class LambdaContext:
 
 class RuntimeClient:
     """The Runtime API over one persistent HTTP/1.1 connection, with no timeout:
-    /next waits as long as the sandbox stays idle (LAMBDA-FACTS: Runtime API)."""
+    /next waits as long as the sandbox stays idle (docs/lambda-facts.md, "Runtime API")."""
 
     def __init__(self, address):
         # Imported here, not at the top: the probe never talks to the API.
