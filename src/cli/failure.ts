@@ -1,6 +1,7 @@
 import { CommanderError } from "commander";
 import { LambdaTuneError } from "../errors.js";
 import { type CliIo, write } from "./io.js";
+import { BUGS_URL } from "./version.js";
 
 /** Prints a failure the way a user should see it and returns the exit code. */
 export async function reportFailure(error: unknown, io: CliIo): Promise<number> {
@@ -18,9 +19,10 @@ export async function reportFailure(error: unknown, io: CliIo): Promise<number> 
     return error.exitCode;
   }
   const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  const where = BUGS_URL === undefined ? "" : ` at ${BUGS_URL}`;
   await write(
     io.stderr,
-    `lambda-tune: unexpected failure (a bug; please report it with this output):\n${text}\n`,
+    `lambda-tune: unexpected failure (a bug; please report it${where} with this output and \`lambda-tune --version\`):\n${text}\n`,
   );
   return 1;
 }
