@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
+import { loadSharedConfigFiles } from "@smithy/core/config";
 import { UsageError } from "../errors.js";
 import { userErrorFor } from "./errors.js";
 
@@ -15,6 +17,11 @@ export interface AwsConnectionOptions {
   maxAttempts?: number;
   /** The SDK's retry mode (default `standard`; `adaptive` also slows the whole client down after throttling, which made 100 throttled invocations take minutes). */
   retryMode?: "standard" | "adaptive";
+  /**
+   * The environment to read AWS_REGION, AWS_DEFAULT_REGION, AWS_PROFILE and
+   * the shared config file locations from (the SDK reads credentials itself).
+   */
+  env?: Readonly<Record<string, string | undefined>>;
   /** Clients to use instead of building them (tests, callers with their own configuration). */
   lambdaClient?: LambdaClient;
   logsClient?: CloudWatchLogsClient;
@@ -34,8 +41,24 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 
 /** Builds the Lambda and CloudWatch Logs clients, with the region checked before any call. */
 export async function createAwsClients(options: AwsConnectionOptions): Promise<AwsClients> {
+  const env = options.env ?? {};
+  checkEndpoint(options.endpointUrl);
+  const named = options.profile ?? nonEmpty(env.AWS_PROFILE);
+  // As the AWS CLI: --region, then AWS_REGION, then AWS_DEFAULT_REGION, then the profile's.
+  let givenRegion = options.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
+  if (options.lambdaClient === undefined && (named !== undefined || givenRegion === undefined)) {
+    const profile = await readProfile(named ?? "default", env);
+    if (named !== undefined && profile === undefined) {
+      throw await profileNotFound(
+        named,
+        options.profile !== undefined ? "--profile" : "AWS_PROFILE",
+        env,
+      );
+    }
+    givenRegion ??= nonEmpty(profile?.region);
+  }
   const config = {
-    ...(options.region !== undefined && { region: options.region }),
+    ...(givenRegion !== undefined && { region: givenRegion }),
     ...(options.profile !== undefined && { profile: options.profile }),
     ...(options.endpointUrl !== undefined && { endpoint: options.endpointUrl }),
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -55,7 +78,7 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
         changed: false,
       }) ??
       new UsageError("no AWS region given", {
-        hint: "pass --region (e.g. --region us-east-1), set AWS_REGION, or set `region` in the profile of ~/.aws/config",
+        hint: "pass --region (e.g. --region us-east-1), set AWS_REGION or AWS_DEFAULT_REGION, or set `region` in the profile of ~/.aws/config",
         cause: error,
       })
     );
@@ -73,4 +96,62 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
       if (options.logsClient === undefined) logs.destroy();
     },
   };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
+/** An endpoint the SDK can call: an http(s) URL. */
+function checkEndpoint(endpointUrl: string | undefined): void {
+  if (endpointUrl === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = new URL(endpointUrl);
+  } catch {}
+  if (url === undefined || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(`--endpoint-url '${endpointUrl}' is not an http or https URL`, {
+      hint: "give a whole URL, e.g. --endpoint-url http://127.0.0.1:3001 (what `lambda-tune emulate` prints)",
+    });
+  }
+}
+
+/** Where the shared config and credentials files are, as the AWS CLI finds them. */
+function sharedFiles(env: Readonly<Record<string, string | undefined>>) {
+  const home = env.HOME ?? env.USERPROFILE ?? "";
+  return {
+    configFilepath: nonEmpty(env.AWS_CONFIG_FILE) ?? join(home, ".aws", "config"),
+    filepath: nonEmpty(env.AWS_SHARED_CREDENTIALS_FILE) ?? join(home, ".aws", "credentials"),
+  };
+}
+
+/** A profile's settings from ~/.aws/config and ~/.aws/credentials, if either has it. */
+async function readProfile(
+  name: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Record<string, string | undefined> | undefined> {
+  const files = await loadSharedConfigFiles(sharedFiles(env));
+  const config = files.configFile[name];
+  const credentials = files.credentialsFile[name];
+  if (config === undefined && credentials === undefined) return undefined;
+  return { ...credentials, ...config };
+}
+
+/** What the AWS CLI says of a profile it cannot find, with the profiles there are. */
+async function profileNotFound(
+  profile: string,
+  from: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<UsageError> {
+  const paths = sharedFiles(env);
+  const files = await loadSharedConfigFiles(paths);
+  const known = [
+    ...new Set([...Object.keys(files.configFile), ...Object.keys(files.credentialsFile)]),
+  ].sort();
+  return new UsageError(`the config profile (${profile}) could not be found`, {
+    hint:
+      known.length === 0
+        ? `${from} names a profile, but ${paths.configFilepath} and ${paths.filepath} have none; create it with \`aws configure --profile ${profile}\`, or drop ${from}`
+        : `${from} must name a profile of ${paths.configFilepath} or ${paths.filepath}: ${known.join(", ")}`,
+  });
 }

@@ -97,6 +97,7 @@ async function analyzeCloudWatch(
 ): Promise<AnalysisDocument> {
   const base = common(settings, io);
   const clients = await createAwsClients({
+    env: io.env,
     ...(settings.region !== undefined && { region: settings.region }),
     ...(settings.profile !== undefined && { profile: settings.profile }),
     ...(settings.endpointUrl !== undefined && { endpointUrl: settings.endpointUrl }),

@@ -86,6 +86,7 @@ export async function restoreCommand(
   const endpointUrl = text(raw, "endpointUrl");
   const profile = text(raw, "profile");
   const clients = await createAwsClients({
+    env: io.env,
     region: regionGiven ?? journal.region,
     ...(profile !== undefined && { profile }),
     ...(endpointUrl !== undefined && { endpointUrl }),

@@ -62,6 +62,7 @@ export const awsTarget: TargetDefinition = {
         functionArg: request.functionArg,
         stateDir,
         signal: request.signal,
+        env: request.env,
         ...(request.region !== undefined && { region: request.region }),
         ...(profile !== undefined && { profile }),
         ...(endpointUrl !== undefined && { endpointUrl }),
