@@ -116,6 +116,7 @@ async function analyzeCloudWatch(
       endpoint: settings.endpointUrl ?? `https://logs.${clients.region}.amazonaws.com`,
       region: clients.region,
       method: source.method,
+      fallBackToFilter: source.fallBackToFilter,
       onNote: (note) => notes.push(note),
       onMalformed: () => {
         malformed++;

@@ -21,6 +21,8 @@ export type AnalyzeSource =
       startMs: number;
       endMs: number;
       method: CloudWatchMethod;
+      /** --method auto: where Logs Insights is not served (an emulator), read with FilterLogEvents. */
+      fallBackToFilter: boolean;
     };
 
 export interface AnalyzeSettings {
@@ -117,6 +119,7 @@ function sourceOf(
     startMs,
     endMs,
     method: insights ? "logs-insights" : "filter-log-events",
+    fallBackToFilter: methodText === "auto",
   };
 }
 

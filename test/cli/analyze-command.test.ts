@@ -349,6 +349,33 @@ describe("analyze from CloudWatch Logs (the emulator's FilterLogEvents, real SDK
     );
   });
 
+  it("reads a window over a day with FilterLogEvents where the endpoint has no Logs Insights, and says so", async () => {
+    const { code, stdout } = await analyze(
+      "echo",
+      { endpointUrl: emu.url, json: true, since: "7d" },
+      { now: () => new Date() },
+    );
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as AnalysisDocument;
+    assertValid(doc);
+    assert.equal(doc.records, 7);
+    assert.match(
+      doc.source.notes.join(" "),
+      /does not serve Logs Insights \(StartQuery\): read with FilterLogEvents/,
+    );
+  });
+
+  it("fails with exit 2 on --method insights where the endpoint has no Logs Insights, naming --method filter", async () => {
+    await assert.rejects(
+      analyze(
+        "echo",
+        { endpointUrl: emu.url, since: "7d", method: "insights" },
+        { now: () => new Date() },
+      ),
+      usageError(/does not serve Logs Insights \(StartQuery\)/),
+    );
+  });
+
   it("fails with exit 2 naming the log group when it does not exist", async () => {
     await assert.rejects(
       analyze("never-ran", { endpointUrl: emu.url, since: "1h" }, { now: () => new Date() }),

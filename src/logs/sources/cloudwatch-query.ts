@@ -19,6 +19,8 @@ export interface CloudWatchQuery {
 
 export interface CloudWatchReadOptions extends CloudWatchQuery, ReadRecordsOptions {
   method: CloudWatchMethod;
+  /** With Logs Insights: read with FilterLogEvents where the endpoint has no StartQuery. */
+  fallBackToFilter?: boolean;
   /** Told how a Logs Insights window was split or fell back to FilterLogEvents. */
   onNote?: (note: string) => void;
   /** Between GetQueryResults polls (default 1 s). */

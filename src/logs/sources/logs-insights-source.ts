@@ -4,7 +4,8 @@ import {
   type ResultField,
   StartQueryCommand,
 } from "@aws-sdk/client-cloudwatch-logs";
-import { RunError } from "../../errors.js";
+import { errorName } from "../../aws/errors.js";
+import { RunError, UsageError } from "../../errors.js";
 import { parseReportLine } from "../parser.js";
 import type { ReportRecord } from "../record.js";
 import {
@@ -12,6 +13,9 @@ import {
   type CloudWatchReadOptions,
   logsFailure,
 } from "./cloudwatch-query.js";
+
+/** The endpoint serves CloudWatch Logs without Logs Insights (an emulator, say). */
+class InsightsUnavailable extends Error {}
 
 /** Logs Insights returns at most this many rows per query. */
 export const INSIGHTS_MAX_ROWS = 10_000;
@@ -101,6 +105,9 @@ async function runQuery(
     );
     queryId = started.queryId;
   } catch (error) {
+    if (errorName(error) === "UnknownOperationException") {
+      throw new InsightsUnavailable((error as Error).message, { cause: error });
+    }
     throw logsFailure(error, options, "logs:StartQuery");
   }
   if (queryId === undefined) throw new RunError("Logs Insights started a query without an id");
@@ -180,8 +187,23 @@ export async function* readInsightsRecords(
     );
     yield* fallback({ ...options, startMs: start * 1000, endMs: start * 1000 + 999 });
   }
-  // StartQuery takes epoch seconds (docs/lambda-facts.md, "CloudWatch Logs"), both ends inclusive.
-  yield* window(Math.floor(options.startMs / 1000), Math.floor(options.endMs / 1000));
+  try {
+    // StartQuery takes epoch seconds (docs/lambda-facts.md, "CloudWatch Logs"), both ends inclusive.
+    yield* window(Math.floor(options.startMs / 1000), Math.floor(options.endMs / 1000));
+  } catch (error) {
+    if (!(error instanceof InsightsUnavailable)) throw error;
+    if (options.fallBackToFilter !== true) {
+      throw new UsageError(`${options.endpoint} does not serve Logs Insights (StartQuery)`, {
+        hint: "read the window with FilterLogEvents instead: --method filter",
+        cause: error.cause,
+      });
+    }
+    options.onNote?.(
+      `${options.endpoint} does not serve Logs Insights (StartQuery): read with FilterLogEvents`,
+    );
+    yield* fallback(options);
+    return;
+  }
   if (splits > 0) {
     options.onNote?.(
       `Logs Insights returns at most ${INSIGHTS_MAX_ROWS} rows per query: the window was split into ${splits + 1} queries`,

@@ -50,9 +50,12 @@ export const awsTarget: TargetDefinition = {
     const dryRun = options.dryRun === true;
     return async (request): Promise<Target> => {
       const { homedir } = await import("node:os");
-      const { checkNoJournal, createAwsTarget, journalDir } = await import("./index.js");
+      const { checkJournalDir, checkNoJournal, createAwsTarget, journalDir } = await import(
+        "./index.js"
+      );
       const { awsApply, awsPreflight } = await import("./run-hooks.js");
       const stateDir = journalDir(request.env, request.env.HOME ?? homedir());
+      await checkJournalDir(stateDir, request.env);
       await checkNoJournal({
         stateDir,
         functionArg: request.functionArg,

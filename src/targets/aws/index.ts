@@ -14,7 +14,7 @@ export {
   isAwsTarget,
 } from "./aws-target.js";
 export { parseFunctionRef } from "./function-ref.js";
-export { checkNoJournal, journalDir } from "./journal.js";
+export { checkJournalDir, checkNoJournal, journalDir } from "./journal.js";
 export { type RestoreOutcome, restoreFromJournal } from "./restore.js";
 export {
   type AwsRunPlan,

@@ -1,5 +1,16 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import {
+  access,
+  constants,
+  link,
+  mkdir,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { parseFunctionRef } from "./function-ref.js";
@@ -45,6 +56,30 @@ export interface Journal {
 export function journalDir(env: NodeJS.ProcessEnv, home: string): string {
   const dir = env.LAMBDA_TUNE_STATE_DIR;
   return dir !== undefined && dir !== "" ? dir : join(home, ".lambda-tune", "journal");
+}
+
+/**
+ * Makes sure journals can be written to `dir` before anything changes on a
+ * function: a run that could not journal could not be restored after a kill.
+ */
+export async function checkJournalDir(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const named = env.LAMBDA_TUNE_STATE_DIR !== undefined && env.LAMBDA_TUNE_STATE_DIR !== "";
+  const where = named ? `LAMBDA_TUNE_STATE_DIR (${dir})` : dir;
+  const hint = named
+    ? "point LAMBDA_TUNE_STATE_DIR at a directory you can write, or unset it to use ~/.lambda-tune/journal"
+    : "make ~/.lambda-tune/journal a directory you can write, or set LAMBDA_TUNE_STATE_DIR to one";
+  const info = await stat(dir).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) {
+    throw new UsageError(`${where} is not a directory: lambda-tune keeps its run journals there`, {
+      hint,
+    });
+  }
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK | constants.X_OK);
+  } catch (error) {
+    throw new UsageError(`cannot write run journals to ${where}`, { hint, cause: error });
+  }
 }
 
 export function journalPath(dir: string, functionArn: string): string {
@@ -143,7 +178,14 @@ export async function findJournals(
   try {
     files = await readdir(dir);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return [];
+    if (code === "ENOTDIR") {
+      throw new UsageError(`${dir}, where lambda-tune keeps its run journals, is not a directory`, {
+        hint: "point LAMBDA_TUNE_STATE_DIR at the directory the run used, or unset it",
+        cause: error,
+      });
+    }
     throw error;
   }
   const found: { journal: Journal; path: string }[] = [];

@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runInProcess } from "./in-process.js";
+
+const scratch = mkdtempSync(join(tmpdir(), "lambda-tune-bad-input-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const aFile = join(scratch, "a-file");
+writeFileSync(aFile, "not a directory\n");
+
+/** A refusal as a user should see it: exit 2, the problem, and a line naming the fix. */
+async function refused(argv: readonly string[], problem: RegExp, env: Record<string, string> = {}) {
+  const run = await runInProcess(argv, { env });
+  assert.equal(run.code, 2, `exit ${run.code} for ${argv.join(" ")}:\n${run.stderr}`);
+  assert.match(run.stderr, problem);
+  assert.match(run.stderr, /^lambda-tune: .+\n {2}\S/m, "a hint on its own line");
+  assert.doesNotMatch(run.stderr, /unexpected failure|\n\s+at /, "no stack trace");
+  assert.equal(run.stdout, "");
+}
+
+const AWS = {
+  AWS_REGION: "us-east-1",
+  AWS_ACCESS_KEY_ID: "test",
+  AWS_SECRET_ACCESS_KEY: "test",
+  HOME: scratch,
+};
+
+describe("bad input is refused with exit 2, the problem and the fix named", () => {
+  it("LAMBDA_TUNE_STATE_DIR that is a file, for run and restore", async () => {
+    const env = { ...AWS, LAMBDA_TUNE_STATE_DIR: aFile };
+    await refused(
+      ["run", "my-fn", "--endpoint-url", "http://127.0.0.1:9"],
+      /is not a directory/,
+      env,
+    );
+    await refused(["restore", "my-fn"], /is not a directory/, env);
+  });
+
+  it("--endpoint-url that is not a URL, for run, restore and analyze", async () => {
+    const url = /--endpoint-url 'not-a-url' is not an http or https URL/;
+    await refused(["run", "my-fn", "--endpoint-url", "not-a-url"], url, AWS);
+    await refused(["analyze", "my-fn", "--endpoint-url", "not-a-url"], url, AWS);
+  });
+
+  it("--profile and AWS_PROFILE that name no profile", async () => {
+    const missing = /the config profile \(nosuch\) could not be found/;
+    await refused(
+      ["run", "my-fn", "--profile", "nosuch", "--endpoint-url", "http://127.0.0.1:9"],
+      missing,
+      AWS,
+    );
+    await refused(["analyze", "my-fn", "--profile", "nosuch"], missing, AWS);
+    await refused(["run", "my-fn", "--endpoint-url", "http://127.0.0.1:9"], missing, {
+      ...AWS,
+      AWS_PROFILE: "nosuch",
+    });
+  });
+});
