@@ -8,6 +8,8 @@ import { type CliIo, write } from "./io.js";
 export interface BaselineOptions {
   /** `--fail-on-regression` as a fraction; no gate when absent. */
   failOnRegression: number | undefined;
+  /** `--allow-inconclusive`: the gate passes when nothing could be compared. */
+  allowInconclusive: boolean;
   /** `--force`: compare even when the baseline is for another function. */
   force: boolean;
 }
@@ -42,11 +44,23 @@ export function parseBaselineOptions(
       hint: "add --baseline previous.json (a result from an earlier run's --out)",
     });
   }
+  const allowInconclusive = raw.allowInconclusive === true;
+  checkAllowInconclusive(allowInconclusive, threshold);
   return {
     baseline,
     failOnRegression: threshold === undefined ? undefined : parseThreshold(threshold),
+    allowInconclusive,
     force: raw.force === true,
   };
+}
+
+/** --allow-inconclusive changes only what the gate does: without one it does not apply. */
+export function checkAllowInconclusive(allow: boolean, threshold: string | undefined): void {
+  if (allow && threshold === undefined) {
+    throw new UsageError("--allow-inconclusive applies only to a gate, and there is none", {
+      hint: "add --fail-on-regression 10% (the regression to allow), or drop --allow-inconclusive",
+    });
+  }
 }
 
 /**
@@ -99,10 +113,11 @@ export interface BaselineOutcome {
 export function compareWithBaseline(
   doc: ResultDocument,
   baseline: ResultDocument,
-  options: Pick<BaselineOptions, "failOnRegression">,
+  options: Pick<BaselineOptions, "failOnRegression" | "allowInconclusive">,
 ): BaselineOutcome {
   const comparison = compareResults(baseline, doc, {
     ...(options.failOnRegression !== undefined && { threshold: options.failOnRegression }),
+    allowInconclusive: options.allowInconclusive,
   });
   const error = gateFailure(comparison);
   return { comparison, exitCode: error === undefined ? 0 : 3, error };

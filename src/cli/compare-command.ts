@@ -2,7 +2,12 @@ import type { Comparison } from "../document/comparison.js";
 import { UsageError } from "../errors.js";
 import { compareResults } from "../model/compare.js";
 import { renderComparisonMarkdown, renderComparisonText } from "../report/render-comparison.js";
-import { checkSameFunction, gateFailure, parseThreshold } from "./baseline.js";
+import {
+  checkAllowInconclusive,
+  checkSameFunction,
+  gateFailure,
+  parseThreshold,
+} from "./baseline.js";
 import { type CliIo, useColor, write } from "./io.js";
 import { readResultFile } from "./result-file.js";
 
@@ -40,13 +45,15 @@ export async function compareCommand(
     });
   }
   const format = outputFormat(raw);
-  const threshold =
-    typeof raw.failOnRegression === "string" ? parseThreshold(raw.failOnRegression) : undefined;
+  const thresholdText = typeof raw.failOnRegression === "string" ? raw.failOnRegression : undefined;
+  const threshold = thresholdText === undefined ? undefined : parseThreshold(thresholdText);
+  checkAllowInconclusive(raw.allowInconclusive === true, thresholdText);
   const baseline = await readResultFile(io.cwd, baselinePath);
   const current = await readResultFile(io.cwd, currentPath);
   await checkSameFunction(baseline, current.function, baselinePath, raw.force === true, io);
   const comparison = compareResults(baseline, current, {
     ...(threshold !== undefined && { threshold }),
+    allowInconclusive: raw.allowInconclusive === true,
   });
   await write(io.stdout, render(comparison, format, io));
   const failure = gateFailure(comparison);

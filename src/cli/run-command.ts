@@ -101,7 +101,7 @@ export async function runCommand(
 
   const comparison =
     baseline && settings.baseline !== undefined
-      ? compareWithBaseline(doc, baseline, { failOnRegression: settings.failOnRegression })
+      ? compareWithBaseline(doc, baseline, settings)
       : undefined;
   const fit = doc.model;
   const color = useColor(io);

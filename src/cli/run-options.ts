@@ -54,6 +54,7 @@ export interface RunSettings {
   /** `--baseline`: an earlier result to compare with. */
   baseline: string | undefined;
   failOnRegression: number | undefined;
+  allowInconclusive: boolean;
   force: boolean;
   out: string | undefined;
   quiet: boolean;

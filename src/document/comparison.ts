@@ -67,6 +67,11 @@ export interface Gate {
   memoryMb: number | null;
   basis: "current configuration" | "baseline recommendation" | "none";
   checks: GateCheck[];
+  /**
+   * Nothing at the gated size could be compared (not measured in both runs, or
+   * too few calls to tell a change from noise): the gate trips unless allowed.
+   */
+  inconclusive: boolean;
   tripped: boolean;
 }
 

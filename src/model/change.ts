@@ -51,9 +51,13 @@ export function p95Estimate(tier: Tier): Estimate {
 const EQUAL_RELATIVE = 1e-9;
 
 /**
- * The change from `baseline` to `current` with a Welch interval on the
- * difference (independent samples, unequal spreads), and the same interval
- * relative to the baseline's value.
+ * The change from `baseline` to `current` with a Welch interval (independent
+ * samples, unequal spreads). For positive quantities (durations, costs) the
+ * interval is of the ratio current/baseline, taken on the log scale (the
+ * delta method: the relative standard errors add in quadrature), so a
+ * relative interval can never reach below -100%; the difference's interval
+ * follows from it. Quantities that can be zero or negative get the interval
+ * of the plain difference.
  */
 export function changeBetween(
   baseline: Estimate,
@@ -66,17 +70,31 @@ export function changeBetween(
   if (baseline.count < 2 || current.count < 2) {
     return { ...base, interval: null, relative, relativeInterval: null, verdict: "too-few-calls" };
   }
-  const se = Math.hypot(baseline.standardError, current.standardError);
   const df = welchDegreesOfFreedom(
     baseline.standardError,
     baseline.count,
     current.standardError,
     current.count,
   );
-  const half = se === 0 ? 0 : studentTQuantile((1 + level) / 2, df) * se;
-  const interval: [number, number] = [difference - half, difference + half];
-  const relativeInterval: [number, number] =
-    baseline.value === 0 ? [0, 0] : [interval[0] / baseline.value, interval[1] / baseline.value];
+  const t = studentTQuantile((1 + level) / 2, df);
+  let interval: [number, number];
+  let relativeInterval: [number, number];
+  if (baseline.value > 0 && current.value > 0) {
+    const logSe = Math.hypot(
+      baseline.standardError / baseline.value,
+      current.standardError / current.value,
+    );
+    const logRatio = Math.log(current.value / baseline.value);
+    const half = logSe === 0 ? 0 : t * logSe;
+    relativeInterval = [Math.expm1(logRatio - half), Math.expm1(logRatio + half)];
+    interval = [relativeInterval[0] * baseline.value, relativeInterval[1] * baseline.value];
+  } else {
+    const se = Math.hypot(baseline.standardError, current.standardError);
+    const half = se === 0 ? 0 : t * se;
+    interval = [difference - half, difference + half];
+    relativeInterval =
+      baseline.value === 0 ? [0, 0] : [interval[0] / baseline.value, interval[1] / baseline.value];
+  }
   const negligible =
     Math.abs(difference) <=
     EQUAL_RELATIVE * Math.max(Math.abs(baseline.value), Math.abs(current.value));

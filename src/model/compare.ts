@@ -19,6 +19,8 @@ import { regressionGate } from "./gate.js";
 export interface CompareOptions {
   /** `--fail-on-regression`: the regression allowed beyond noise, as a fraction; no gate when absent. */
   threshold?: number;
+  /** `--allow-inconclusive`: the gate passes when nothing could be compared. */
+  allowInconclusive?: boolean;
 }
 
 /**
@@ -53,7 +55,10 @@ export function compareResults(
     gate:
       options.threshold === undefined
         ? null
-        : regressionGate(baseline, current, sizes, recommendation, options.threshold),
+        : regressionGate(baseline, current, sizes, recommendation, {
+            threshold: options.threshold,
+            allowInconclusive: options.allowInconclusive ?? false,
+          }),
     warnings: comparabilityWarnings(baseline, current),
   };
 }

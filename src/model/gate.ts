@@ -18,15 +18,18 @@ import { relativeRange } from "./change-words.js";
  * than `threshold` beyond noise. A move within that is reported, not gated:
  * with 10 calls per size, near-tied sizes trade places between runs of the
  * same function, costs 1-7% apart and "beyond noise" in 1-3% of seed pairs
- * (bench/regression-gate.bench.ts).
+ * (bench/regression-gate.bench.ts). A gate that could compare nothing at the
+ * gated size trips too, saying why, unless `allowInconclusive`: a passing gate
+ * must mean that something was checked.
  */
 export function regressionGate(
   baseline: ResultDocument,
   current: ResultDocument,
   sizes: readonly SizeChange[],
   recommendation: RecommendationChange,
-  threshold: number,
+  options: { threshold: number; allowInconclusive: boolean },
 ): Gate {
+  const { threshold } = options;
   const configured = current.current?.memoryMb;
   const memoryMb = configured ?? baseline.recommendation?.memoryMb ?? null;
   const basis =
@@ -37,21 +40,33 @@ export function regressionGate(
         : "none";
   const checks: GateCheck[] = [];
   const size = sizes.find((s) => s.memoryMb === memoryMb);
+  const inconclusive = (why: string): GateCheck => ({
+    metric: "cost",
+    memoryMb,
+    tripped: !options.allowInconclusive,
+    detail: options.allowInconclusive
+      ? `${why}; passed as inconclusive (--allow-inconclusive)`
+      : `${why}, so the gate compared nothing and fails (--allow-inconclusive lets it pass)`,
+  });
   if (memoryMb === null) {
-    checks.push({
-      metric: "cost",
-      memoryMb,
-      tripped: false,
-      detail:
+    checks.push(
+      inconclusive(
         "no size to gate: the current configuration is unknown and the baseline recommends none",
-    });
+      ),
+    );
   } else if (size === undefined) {
-    checks.push({
-      metric: "cost",
-      memoryMb,
-      tripped: false,
-      detail: `${memoryMb} MB was not measured in both runs, so its cost and p95 cannot be compared`,
-    });
+    checks.push(
+      inconclusive(
+        `${memoryMb} MB was not measured in both runs, so its cost and p95 cannot be compared`,
+      ),
+    );
+  } else if (
+    size.costPerInvocationUsd.relativeInterval === null &&
+    size.p95Ms.relativeInterval === null
+  ) {
+    checks.push(
+      inconclusive(`${memoryMb} MB has too few calls in one run to tell a change from noise`),
+    );
   } else {
     checks.push(
       metricCheck("cost", "cost per invocation", size.costPerInvocationUsd, memoryMb, threshold),
@@ -67,7 +82,17 @@ export function regressionGate(
     }
   }
   checks.push(recommendationCheck(recommendation, current, threshold));
-  return { threshold, memoryMb, basis, checks, tripped: checks.some((c) => c.tripped) };
+  const compared =
+    size !== undefined &&
+    (size.costPerInvocationUsd.relativeInterval !== null || size.p95Ms.relativeInterval !== null);
+  return {
+    threshold,
+    memoryMb,
+    basis,
+    checks,
+    inconclusive: !compared,
+    tripped: checks.some((c) => c.tripped),
+  };
 }
 
 function metricCheck(

@@ -202,12 +202,12 @@ describe("compare", () => {
 async function applyBaseline(
   doc: ResultDocument,
   path: string,
-  options: { failOnRegression: number | undefined; force: boolean },
+  options: { failOnRegression: number | undefined; force: boolean; allowInconclusive?: boolean },
   io: ReturnType<typeof memoryIo>,
 ) {
   const baseline = await readResultFile(io.cwd, path);
   await checkSameFunction(baseline, doc.function, path, options.force, io);
-  return compareWithBaseline(doc, baseline, options);
+  return compareWithBaseline(doc, baseline, { allowInconclusive: false, ...options });
 }
 
 describe("run --baseline (readResultFile, checkSameFunction, compareWithBaseline)", () => {
@@ -243,6 +243,7 @@ describe("run --baseline (readResultFile, checkSameFunction, compareWithBaseline
     assert.deepEqual(parseBaselineOptions({}), {
       baseline: undefined,
       failOnRegression: undefined,
+      allowInconclusive: false,
       force: false,
     });
     assert.deepEqual(
@@ -250,8 +251,13 @@ describe("run --baseline (readResultFile, checkSameFunction, compareWithBaseline
       {
         baseline: "b.json",
         failOnRegression: 0.1,
+        allowInconclusive: false,
         force: true,
       },
+    );
+    assert.throws(
+      () => parseBaselineOptions({ baseline: "b.json", allowInconclusive: true }),
+      /--allow-inconclusive applies only to a gate/,
     );
     assert.throws(() => parseBaselineOptions({ failOnRegression: "10%" }), /needs a baseline/);
   });

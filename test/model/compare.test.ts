@@ -33,7 +33,7 @@ function slowedDoc(factor: number, overrides: Partial<ResultDocument> = {}): Res
 }
 
 describe("changeBetween", () => {
-  it("puts a Welch interval around the difference and says when it excludes zero", () => {
+  it("puts a Welch interval on the ratio, on the log scale, and says when it excludes zero", () => {
     const change = changeBetween(
       { value: 100, standardError: 3, count: 10 },
       { value: 120, standardError: 4, count: 10 },
@@ -41,10 +41,23 @@ describe("changeBetween", () => {
     assert.equal(change.difference, 20);
     assert.equal(change.relative, 0.2);
     const [low, high] = change.interval!;
-    // se 5, Welch df ~16.9, t ~2.11
-    assert.ok(Math.abs(high - low - 2 * 2.11 * 5) < 0.1, `${low}..${high}`);
+    // Relative standard errors 3% and 3.33% add to 4.49% of ln(ratio); Welch df ~16.9, t ~2.11.
+    const spread = 2.11 * Math.hypot(0.03, 4 / 120);
+    assert.ok(Math.abs(low / 100 - (1.2 * Math.exp(-spread) - 1)) < 0.005, `${low}..${high}`);
+    assert.ok(Math.abs(high / 100 - (1.2 * Math.exp(spread) - 1)) < 0.005, `${low}..${high}`);
     assert.equal(change.verdict, "increase");
     assert.deepEqual(change.relativeInterval, [low / 100, high / 100]);
+  });
+
+  it("never gives a relative interval below -100%, however noisy the two sides", () => {
+    // An interval on the plain difference gives -127% to +64% here ("-1507% to +1444%" was seen).
+    const noisy = changeBetween(
+      { value: 18.8, standardError: 5, count: 3 },
+      { value: 12.9, standardError: 4, count: 3 },
+    );
+    const [low, high] = noisy.relativeInterval!;
+    assert.ok(low > -1 && low < 0 && high > 0, `${low}..${high}`);
+    assert.equal(noisy.verdict, "within-noise");
   });
 
   it("calls a small change within noise and refuses to judge single calls", () => {
@@ -158,14 +171,39 @@ describe("compareResults", () => {
     assert.match(none.recommendation.summary, /now no size can be recommended/);
   });
 
-  it("lists sizes measured on one side only and does not gate what it cannot compare", () => {
+  it("lists sizes measured on one side only; a gate that compared nothing fails, saying why", () => {
     const current = sampleResult();
     current.tiers = current.tiers.filter((t) => t.memoryMb !== 256);
     const c = compareResults(sampleResult(), current, { threshold: 0.1 });
     assert.deepEqual(c.onlyInBaseline, [256]);
     assert.deepEqual(c.onlyInCurrent, []);
-    assert.equal(c.gate?.tripped, false);
-    assert.match(c.gate!.checks[0]!.detail, /256 MB was not measured in both runs/);
+    assert.equal(c.gate?.inconclusive, true);
+    assert.equal(c.gate?.tripped, true);
+    assert.match(
+      c.gate!.checks[0]!.detail,
+      /256 MB was not measured in both runs.*compared nothing and fails \(--allow-inconclusive lets it pass\)/,
+    );
+    const allowed = compareResults(sampleResult(), current, {
+      threshold: 0.1,
+      allowInconclusive: true,
+    });
+    assert.equal(allowed.gate?.inconclusive, true);
+    assert.equal(allowed.gate?.tripped, false);
+    assert.match(allowed.gate!.checks[0]!.detail, /passed as inconclusive/);
+  });
+
+  it("fails as inconclusive when the gated size has too few calls to tell anything", () => {
+    const one = (doc: ResultDocument) => {
+      for (const tier of doc.tiers) {
+        tier.durationMs.count = 1;
+        tier.billedDurationMs.count = 1;
+      }
+      return doc;
+    };
+    const c = compareResults(one(sampleResult()), one(slowedDoc(1.5)), { threshold: 0.1 });
+    assert.equal(c.gate?.inconclusive, true);
+    assert.equal(c.gate?.tripped, true);
+    assert.match(c.gate!.checks[0]!.detail, /too few calls in one run/);
   });
 
   it("warns when the runs are not alike", () => {

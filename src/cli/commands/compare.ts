@@ -12,6 +12,10 @@ export const registerCompare: RegisterCommand = (program, { io, setExitCode }) =
       "--fail-on-regression <threshold>",
       "exit 3 when cost or p95 at the current size got worse by more than this beyond noise (10% or 0.1), or the recommendation moved that far",
     )
+    .option(
+      "--allow-inconclusive",
+      "with --fail-on-regression: pass when the gated size could not be compared (not measured in both, or too few calls)",
+    )
     .option("--force", "compare results of different functions")
     .option("--output <format>", "table (default), markdown or json")
     .action(async (baseline: string, current: string, options: Record<string, unknown>) => {

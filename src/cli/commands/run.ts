@@ -63,6 +63,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
       "--fail-on-regression <threshold>",
       "with --baseline: exit 3 on a regression of more than this beyond noise (10% or 0.1)",
     )
+    .option(
+      "--allow-inconclusive",
+      "with --fail-on-regression: pass when the gated size could not be compared (not measured in both, or too few calls)",
+    )
     .option("--force", "with --baseline: compare even when it is for another function")
     .option("--json", "print only the result document (JSON) on stdout")
     .option("--output <format>", "table (default), json, markdown or html")
