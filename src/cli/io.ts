@@ -9,8 +9,10 @@ export interface CliIo {
   cwd: string;
   stdoutIsTty: boolean;
   stderrIsTty: boolean;
-  /** Terminal width for human output. */
+  /** Width for what goes to stdout (the terminal's, else COLUMNS, else 100). */
   columns: number;
+  /** Width of stderr's terminal, where progress is drawn. */
+  stderrColumns: number;
   now: () => Date;
 }
 
@@ -23,7 +25,8 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     stdoutIsTty: process.stdout.isTTY === true,
     stderrIsTty: process.stderr.isTTY === true,
-    columns: process.stdout.columns ?? 100,
+    columns: process.stdout.columns ?? (Number(process.env.COLUMNS) || 100),
+    stderrColumns: process.stderr.columns ?? (Number(process.env.COLUMNS) || 80),
     now: () => new Date(),
   };
 }

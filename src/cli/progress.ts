@@ -95,7 +95,8 @@ export function wantsProgress(io: CliIo, quiet: boolean): boolean {
 export function progressFor(io: CliIo, quiet: boolean, total?: number): Progress | undefined {
   if (!wantsProgress(io, quiet)) return undefined;
   return terminalProgress(io.stderr, {
-    columns: io.columns,
+    // Drawn on stderr, so as wide as stderr's terminal, whatever stdout is redirected to.
+    columns: io.stderrColumns,
     color: useStderrColor(io),
     ...(total !== undefined && { total }),
   });

@@ -73,6 +73,7 @@ async function analyze(
     stdoutIsTty: false,
     stderrIsTty: false,
     columns: 120,
+    stderrColumns: 80,
     now: options.now ?? (() => NOW),
   };
   const code = await analyzeCommand(fn, raw, io, { sleep: async () => {} });

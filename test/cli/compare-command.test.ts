@@ -36,6 +36,7 @@ function memoryIo(cwd: string): CliIo & { stdout: Sink; stderr: Sink } {
     stdoutIsTty: false,
     stderrIsTty: false,
     columns: 100,
+    stderrColumns: 80,
     now: () => new Date(0),
   };
 }

@@ -43,6 +43,7 @@ export async function runInProcess(
     stdoutIsTty: false,
     stderrIsTty: false,
     columns: options.columns ?? 100,
+    stderrColumns: 80,
     now: () => new Date(),
   };
   const code = await runCli(argv, io);

@@ -157,6 +157,7 @@ function io(overrides: Partial<CliIo>): CliIo {
     stdoutIsTty: false,
     stderrIsTty: true,
     columns: 80,
+    stderrColumns: 80,
     now: () => new Date(START),
     ...overrides,
   };
@@ -172,6 +173,22 @@ describe("wantsProgress", () => {
     assert.equal(wantsProgress(io({ env: { CI: "false" } }), false), true);
     assert.equal(wantsProgress(io({ env: { TERM: "dumb" } }), false), false);
     assert.equal(progressFor(io({ env: { CI: "1" } }), false), undefined);
+  });
+
+  it("fits the line to stderr's terminal, not stdout's (run ... > out.txt)", () => {
+    const { stream, text } = recorder();
+    const progress = progressFor(
+      io({ stderr: stream, columns: 200, stderrColumns: 50 }),
+      false,
+      10,
+    );
+    progress?.onProgress({ type: "size-start", memoryMb: 1024, index: 0, total: 5 });
+    progress?.done();
+    const lines = text()
+      .split("\r")
+      .map((line) => stripAnsi(line).replace("\x1b[K", ""));
+    assert.ok(lines.some((line) => line.length > 20));
+    for (const line of lines) assert.ok(line.length < 50, `${line.length}: ${line}`);
   });
 
   it("colors per NO_COLOR and FORCE_COLOR on stderr", () => {

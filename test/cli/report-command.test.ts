@@ -33,6 +33,7 @@ function memoryIo(cwd: string, env: NodeJS.ProcessEnv = {}) {
     stdoutIsTty: false,
     stderrIsTty: false,
     columns: 100,
+    stderrColumns: 80,
     now: () => new Date("2025-09-14T12:00:00Z"),
   };
   return { io, out, err };

@@ -39,6 +39,7 @@ function captureIo(env: NodeJS.ProcessEnv): CliIo & { out(): string; err(): stri
     stdoutIsTty: false,
     stderrIsTty: false,
     columns: 100,
+    stderrColumns: 80,
     now: () => new Date(),
     out: () => stdout,
     err: () => stderr,
