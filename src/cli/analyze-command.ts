@@ -12,7 +12,7 @@ import { openLogFile } from "../logs/sources/line-source.js";
 import { isArchitecture, resolvePricing } from "../model/pricing.js";
 import { renderAnalysis } from "../report/render-analysis.js";
 import { type AnalyzeSettings, parseAnalyzeOptions, STDIN_NAME } from "./analyze-options.js";
-import { type CliIo, useColor, write } from "./io.js";
+import { type CliIo, outputWidth, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { VERSION } from "./version.js";
 
@@ -163,7 +163,7 @@ export async function analyzeCommand(
     io.stdout,
     renderAnalysis(doc, settings.output, {
       color: useColor(io),
-      width: Math.max(60, Math.min(io.columns, 140)),
+      width: outputWidth(io),
     }),
   );
   if (settings.output === "json" && doc.warnings.length > 0) {

@@ -8,7 +8,7 @@ import {
   gateFailure,
   parseThreshold,
 } from "./baseline.js";
-import { type CliIo, useColor, write } from "./io.js";
+import { type CliIo, outputWidth, useColor, write } from "./io.js";
 import { readResultFile } from "./result-file.js";
 
 const FORMATS = ["table", "markdown", "json"] as const;
@@ -25,7 +25,7 @@ function outputFormat(raw: Record<string, unknown>): CompareFormat {
 function render(comparison: Comparison, format: CompareFormat, io: CliIo): string {
   if (format === "json") return `${JSON.stringify(comparison, null, 2)}\n`;
   if (format === "markdown") return `${renderComparisonMarkdown(comparison)}\n`;
-  return `${renderComparisonText(comparison, { color: useColor(io) })}\n`;
+  return `${renderComparisonText(comparison, { color: useColor(io), width: outputWidth(io) })}\n`;
 }
 
 /**

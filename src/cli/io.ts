@@ -31,6 +31,14 @@ export function processIo(): CliIo {
   };
 }
 
+/**
+ * How wide human output may be: the terminal's columns, at most 140 (wider
+ * tables and charts stop helping), and at least 40 (narrower is unreadable).
+ */
+export function outputWidth(io: CliIo): number {
+  return Math.max(40, Math.min(io.columns, 140));
+}
+
 /** Colour per the NO_COLOR and FORCE_COLOR conventions, else only on a terminal. */
 export function useColor(io: CliIo): boolean {
   return colorFor(io.env, io.stdoutIsTty);

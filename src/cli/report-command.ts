@@ -8,7 +8,7 @@ import {
   renderers,
   renderResult,
 } from "../report/renderers.js";
-import { type CliIo, useColor, write } from "./io.js";
+import { type CliIo, outputWidth, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { readResultFile } from "./result-file.js";
 
@@ -36,7 +36,7 @@ export async function reportCommand(
   const text = renderResult(doc, format, {
     // A file is read later, elsewhere: no escape codes in it.
     color: !toFile && useColor(io),
-    width: Math.max(60, Math.min(io.columns, 140)),
+    width: outputWidth(io),
     ...fittedCurve(doc),
   });
   if (options.out === undefined) await write(io.stdout, text);

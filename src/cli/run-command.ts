@@ -7,7 +7,7 @@ import { renderResult } from "../report/renderers.js";
 import { tune } from "../tune/tune.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
-import { type CliIo, useColor, write } from "./io.js";
+import { type CliIo, outputWidth, useColor, write } from "./io.js";
 import { writeFileAtomically } from "./output-file.js";
 import { type Progress, progressFor } from "./progress.js";
 import { readResultFile } from "./result-file.js";
@@ -109,7 +109,7 @@ export async function runCommand(
     io.stdout,
     renderResult(doc, settings.output, {
       color,
-      width: Math.max(60, Math.min(io.columns, 140)),
+      width: outputWidth(io),
       ...(fit !== null && { predict: (memoryMb: number) => predict(fit, memoryMb) }),
       ...(comparison && { comparison: comparison.comparison }),
     }),
@@ -117,7 +117,7 @@ export async function runCommand(
   if (comparison !== undefined && settings.output !== "markdown") {
     // stdout holds only the document with --json; the comparison then goes to stderr.
     const stream = settings.output === "json" ? io.stderr : io.stdout;
-    const text = renderComparisonText(comparison.comparison, { color });
+    const text = renderComparisonText(comparison.comparison, { color, width: outputWidth(io) });
     await write(stream, text.endsWith("\n") ? text : `${text}\n`);
   }
   if (settings.output === "json" && doc.warnings.length > 0) {

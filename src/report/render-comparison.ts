@@ -1,13 +1,8 @@
 import type { Change, Comparison, Gate, SizeChange } from "../document/comparison.js";
-import { formatMs, formatPercent, formatUsd } from "../format.js";
-import { paint } from "./ansi.js";
+import { formatMs, formatPercent, formatUsd, formatSignedPercent as signed } from "../format.js";
+import { paint, stripAnsi } from "./ansi.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
-
-/** A fraction with its sign: +12%, −3.4%, 0%. */
-function signed(fraction: number): string {
-  if (fraction === 0) return "0%";
-  return `${fraction > 0 ? "+" : "−"}${formatPercent(Math.abs(fraction))}`;
-}
+import { wrapText } from "./wrap-text.js";
 
 const NOISE_MARK: Record<Change["verdict"], string> = {
   increase: " ▲",
@@ -111,43 +106,90 @@ export function renderComparisonMarkdown(comparison: Comparison, level = 2): str
 
 export interface ComparisonTextOptions {
   color: boolean;
+  /** Terminal columns: one table when it fits, else a narrower table per quantity. */
+  width: number;
 }
 
-/** The comparison for a terminal: plain text, columns padded. */
+/** The comparison for a terminal: plain text, columns padded, lines within `width`. */
 export function renderComparisonText(
   comparison: Comparison,
-  { color }: ComparisonTextOptions,
+  { color, width }: ComparisonTextOptions,
 ): string {
   const { baseline, current } = comparison;
+  const wrap = (text: string, first = "", rest = first) => wrapText(text, width, first, rest);
   const lines = [
-    paint(`${comparison.function}: this run against the baseline`, "bold", color),
-    `baseline ${baseline.generatedAt} (seed ${baseline.seed}), this run ${current.generatedAt} (seed ${current.seed})`,
+    ...wrap(`${comparison.function}: this run against the baseline`).map((line) =>
+      paint(line, "bold", color),
+    ),
+    ...wrap(
+      `baseline ${baseline.generatedAt} (seed ${baseline.seed}), this run ${current.generatedAt} (seed ${current.seed})`,
+    ),
     "",
-    `recommendation: ${comparison.recommendation.summary}`,
+    ...wrap(`recommendation: ${comparison.recommendation.summary}`, "", "  "),
     "",
   ];
   if (comparison.sizes.length > 0) {
-    lines.push(...paddedTable(SIZE_HEAD, comparison.sizes.map(sizeCells)), legend(comparison));
+    lines.push(...sizeTables(comparison.sizes, width), ...wrap(legend(comparison)));
   } else {
     lines.push("no memory size was measured in both runs");
   }
-  lines.push(...onlyIn(comparison));
+  for (const line of onlyIn(comparison)) lines.push(...wrap(line, "", "  "));
   if (comparison.gate !== null) {
     const { gate } = comparison;
-    lines.push("", paint(gateHeadline(gate), gate.tripped ? "red" : "green", color));
+    lines.push(
+      "",
+      ...wrap(gateHeadline(gate)).map((l) => paint(l, gate.tripped ? "red" : "green", color)),
+    );
     for (const check of gate.checks) {
       const mark = check.tripped ? paint("✗", "red", color) : paint("✓", "green", color);
-      lines.push(`  ${mark} ${check.detail}`);
+      lines.push(...wrap(check.detail, `  ${mark} `, "    "));
     }
   }
   if (comparison.warnings.length > 0) {
-    lines.push(
-      "",
-      paint("warnings:", "yellow", color),
-      ...comparison.warnings.map((w) => `- ${w}`),
-    );
+    lines.push("", paint("warnings:", "yellow", color));
+    for (const warning of comparison.warnings) lines.push(...wrap(warning, "- ", "  "));
   }
   return lines.join("\n");
+}
+
+/**
+ * The sizes in one table when it fits in `width`; else one table per
+ * quantity (median, p95, cost), each a size a line, which fits in ~60 columns.
+ */
+function sizeTables(sizes: readonly SizeChange[], width: number): string[] {
+  const notes = sizes.flatMap((size) => {
+    const note = sizeCells(size)[4]!;
+    return note === "" ? [] : wrapText(`${size.memoryMb} MB: ${note}`, width, "", "  ");
+  });
+  const wide = paddedTable(
+    SIZE_HEAD.slice(0, 4),
+    sizes.map((size) => sizeCells(size).slice(0, 4)),
+  );
+  if (Math.max(...wide.map((line) => stripAnsi(line).length)) <= width) return [...wide, ...notes];
+  const lines: string[] = [];
+  const quantities: [string, (s: SizeChange) => Change, (value: number) => string][] = [
+    ["median (ms)", (s) => s.medianMs, formatMs],
+    ["p95 (ms)", (s) => s.p95Ms, formatMs],
+    ["cost per 1M (USD)", (s) => s.costPerInvocationUsd, perMillion],
+  ];
+  for (const [name, of, format] of quantities) {
+    const rows = sizes.map((size) => {
+      const change = of(size);
+      const interval =
+        change.relativeInterval === null
+          ? ""
+          : `${signed(change.relativeInterval[0])} to ${signed(change.relativeInterval[1])}`;
+      return [
+        String(size.memoryMb),
+        `${format(change.baseline)} → ${format(change.current)}`,
+        `${signed(change.relative)}${NOISE_MARK[change.verdict]}`,
+        interval,
+      ];
+    });
+    lines.push(...paddedTable(["MB", name, "change", "95% interval"], rows), "");
+  }
+  if (notes.length > 0) lines.push(...notes, "");
+  return lines;
 }
 
 function paddedTable(head: string[], rows: string[][]): string[] {
