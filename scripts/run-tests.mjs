@@ -24,6 +24,7 @@ const result = spawnSync(
     env: {
       ...process.env,
       NO_COLOR: "1",
+      FORCE_COLOR: undefined,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
   },

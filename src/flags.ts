@@ -41,12 +41,17 @@ export function parseNonNegativeInt(name: string, text: string): number {
   return parseInteger(name, text, 0, "a whole number of 0 or more");
 }
 
-/** A number above 0 of `unit` (ms, USD). */
-export function parsePositiveNumber(flag: string, value: string, unit: string): number {
+/** A number above 0 of `unit` (ms, USD); `example` is a sensible value for the hint. */
+export function parsePositiveNumber(
+  flag: string,
+  value: string,
+  unit: string,
+  example: string,
+): number {
   const number = Number(value);
   if (value.trim() === "" || !Number.isFinite(number) || number <= 0) {
     throw new UsageError(`${flag} must be a positive number of ${unit}, not '${value}'`, {
-      hint: `e.g. ${flag} ${unit === "USD" ? "0.0000166667" : "500"}`,
+      hint: `e.g. ${flag} ${example}`,
     });
   }
   return number;

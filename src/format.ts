@@ -44,6 +44,11 @@ export function formatPercent(fraction: number): string {
   return `${trimZeros(percent.toFixed(abs >= 1 ? 1 : 2))}%`;
 }
 
+/** A count with its noun: "1 call", "2 calls" (`plural` when adding "s" is wrong). */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}
+
 /** A fraction with its sign: +12%, −3.4%, 0% (a true minus sign, as in the tables). */
 export function formatSignedPercent(fraction: number): string {
   if (fraction === 0) return "0%";

@@ -13,7 +13,7 @@ import { isArchitecture, resolvePricing } from "../model/pricing.js";
 import { renderAnalysis } from "../report/render-analysis.js";
 import { type AnalyzeSettings, parseAnalyzeOptions, STDIN_NAME } from "./analyze-options.js";
 import { type CliIo, outputWidth, useColor, write } from "./io.js";
-import { writeFileAtomically } from "./output-file.js";
+import { checkWritable, writeFileAtomically } from "./output-file.js";
 import { VERSION } from "./version.js";
 
 /** What tests replace: the CloudWatch Logs client and the wait between Logs Insights polls. */
@@ -153,6 +153,7 @@ export async function analyzeCommand(
   deps: AnalyzeDeps = {},
 ): Promise<number> {
   const settings = parseAnalyzeOptions(functionArg, raw, io.now().getTime());
+  if (settings.out !== undefined) await checkWritable(io.cwd, settings.out);
   const source = settings.source;
   const doc =
     source.kind === "files"
@@ -166,7 +167,7 @@ export async function analyzeCommand(
       width: outputWidth(io),
     }),
   );
-  if (settings.output === "json" && doc.warnings.length > 0) {
+  if (settings.output === "json" && !settings.quiet && doc.warnings.length > 0) {
     await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
   }
   if (toFile && settings.out !== undefined) {

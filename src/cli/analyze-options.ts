@@ -38,6 +38,8 @@ export interface AnalyzeSettings {
   samplePerSize: number;
   output: AnalysisFormat;
   out: string | undefined;
+  /** -q: no warnings on stderr. */
+  quiet: boolean;
 }
 
 function text(raw: Record<string, unknown>, name: string): string | undefined {
@@ -148,5 +150,6 @@ export function parseAnalyzeOptions(
         : parsePositiveInt("--sample-per-size", sample),
     output: outputOf(raw),
     out: text(raw, "out"),
+    quiet: raw.quiet === true,
   };
 }

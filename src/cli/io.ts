@@ -49,10 +49,11 @@ export function useStderrColor(io: CliIo): boolean {
   return colorFor(io.env, io.stderrIsTty);
 }
 
+/** FORCE_COLOR wins over NO_COLOR (as in Node.js itself): it is the more specific request. */
 function colorFor(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
-  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== "0" && force !== "false";
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   return isTty;
 }
 

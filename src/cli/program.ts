@@ -17,6 +17,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
+      // Every error starts as the tool's own do, commander's included.
+      outputError: (text, write) => write(text.replace(/^error: /, "lambda-tune: ")),
     });
   const context = { io, setExitCode: (code: number) => (exitCode = code) };
   for (const register of commands) register(program, context);

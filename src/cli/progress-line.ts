@@ -1,3 +1,4 @@
+import { formatCount } from "../format.js";
 import { paint } from "../report/ansi.js";
 
 /** Where a sweep is, as the progress line shows it. */
@@ -51,7 +52,7 @@ export function formatProgressLine(
   const total = state.invocationsTotal;
   const calls =
     total === undefined
-      ? `${state.invocationsDone} calls`
+      ? formatCount(state.invocationsDone, "call")
       : `${state.invocationsDone}/${total} calls`;
   const size =
     state.memoryMb === undefined

@@ -9,12 +9,14 @@ import {
   renderResult,
 } from "../report/renderers.js";
 import { type CliIo, outputWidth, useColor, write } from "./io.js";
-import { writeFileAtomically } from "./output-file.js";
+import { checkWritable, writeFileAtomically } from "./output-file.js";
 import { readResultFile } from "./result-file.js";
 
 export interface ReportOptions {
   /** A renderer's name; table when absent. */
   output?: string;
+  /** --json: the same as --output json. */
+  json?: boolean;
   /** Write the rendering to this file instead of stdout. */
   out?: string;
 }
@@ -25,12 +27,18 @@ export async function reportCommand(
   options: ReportOptions,
   io: CliIo,
 ): Promise<number> {
-  const format = options.output ?? "table";
+  if (options.json === true && options.output !== undefined && options.output !== "json") {
+    throw new UsageError(`--json and --output ${options.output} ask for different outputs`, {
+      hint: "keep one of them",
+    });
+  }
+  const format = options.json === true ? "json" : (options.output ?? "table");
   if (!isOutputFormat(format)) {
     throw new UsageError(`unknown output format "${format}"`, {
       hint: `pass --output ${Object.keys(renderers).join(", --output ")}`,
     });
   }
+  if (options.out !== undefined) await checkWritable(io.cwd, options.out);
   const doc = await readResultFile(io.cwd, file);
   const toFile = options.out !== undefined;
   const text = renderResult(doc, format, {

@@ -8,7 +8,7 @@ import { tune } from "../tune/tune.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
 import { type CliIo, outputWidth, useColor, write } from "./io.js";
-import { writeFileAtomically } from "./output-file.js";
+import { checkWritable, writeFileAtomically } from "./output-file.js";
 import { type Progress, progressFor } from "./progress.js";
 import { readResultFile } from "./result-file.js";
 import { parseRunOptions, pricingFor } from "./run-options.js";
@@ -21,6 +21,8 @@ export async function runCommand(
   io: CliIo,
 ): Promise<number> {
   const settings = await parseRunOptions(functionArg, raw, io.cwd);
+  // Every path is checked before the first invocation: a run refused later has paid for nothing.
+  if (settings.out !== undefined) await checkWritable(io.cwd, settings.out);
   // A bad baseline fails now, before any invocation is spent.
   const baseline =
     settings.baseline === undefined ? undefined : await readResultFile(io.cwd, settings.baseline);
@@ -120,7 +122,7 @@ export async function runCommand(
     const text = renderComparisonText(comparison.comparison, { color, width: outputWidth(io) });
     await write(stream, text.endsWith("\n") ? text : `${text}\n`);
   }
-  if (settings.output === "json" && doc.warnings.length > 0) {
+  if (settings.output === "json" && !settings.quiet && doc.warnings.length > 0) {
     // The document carries them too; a person watching a --json run should still see them.
     await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
   }

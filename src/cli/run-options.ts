@@ -11,7 +11,8 @@ import {
   type RawOptions,
   textOption,
 } from "../flags.js";
-import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
+import { formatMb } from "../format.js";
+import { MAX_INVOKE_PAYLOAD_BYTES, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
 import { targetNamed, targets } from "../targets/registry.js";
@@ -75,6 +76,20 @@ function chooseTarget(functionArg: string, raw: RawOptions, cwd: string): Target
   const claimed = targets.find((target) => target.claims(functionArg, raw, cwd));
   if (claimed === undefined) throw new Error(`no target claims ${functionArg}`);
   return claimed;
+}
+
+/** Lambda refuses a synchronous request over 6 MB; so does the emulator, before any invocation. */
+function checkPayloadSize(payload: string): string {
+  const bytes = Buffer.byteLength(payload);
+  if (bytes > MAX_INVOKE_PAYLOAD_BYTES) {
+    throw new UsageError(
+      `the payload is ${formatMb(bytes / (1024 * 1024))} MB; Lambda accepts at most 6 MB (${MAX_INVOKE_PAYLOAD_BYTES} bytes) in a synchronous invocation`,
+      {
+        hint: "give a smaller event: put large data in S3 and pass its key, as a deployed function would",
+      },
+    );
+  }
+  return payload;
 }
 
 async function readPayload(raw: RawOptions, cwd: string): Promise<string> {
@@ -164,20 +179,23 @@ export async function parseRunOptions(
       invocationsText === undefined
         ? DEFAULT_INVOCATIONS
         : parsePositiveInt("--invocations", invocationsText),
-    payload: await readPayload(raw, cwd),
+    payload: checkPayloadSize(await readPayload(raw, cwd)),
     concurrency: concurrency === undefined ? 1 : parsePositiveInt("--concurrency", concurrency),
     strategy: oneOf("--strategy", textOption(raw, "strategy") ?? "cost", STRATEGIES),
     balancedTolerance:
       tolerance === undefined ? undefined : parsePercent("--balanced-tolerance", tolerance),
-    maxP95Ms: maxP95 === undefined ? undefined : parsePositiveNumber("--max-p95", maxP95, "ms"),
+    maxP95Ms:
+      maxP95 === undefined ? undefined : parsePositiveNumber("--max-p95", maxP95, "ms", "500"),
     region: textOption(raw, "region"),
     architecture: textOption(raw, "architecture"),
     pricePerGbSecond:
-      price === undefined ? undefined : parsePositiveNumber("--price-per-gb-second", price, "USD"),
+      price === undefined
+        ? undefined
+        : parsePositiveNumber("--price-per-gb-second", price, "USD", "0.0000166667"),
     pricePerRequest:
       request === undefined
         ? undefined
-        : parsePositiveNumber("--price-per-request", request, "USD"),
+        : parsePositiveNumber("--price-per-request", request, "USD", "0.0000002"),
     seed: seed === undefined ? 1 : parseNonNegativeInt("--seed", seed),
     timeoutSeconds,
     output,

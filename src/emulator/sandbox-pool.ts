@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Invocation } from "../document/invocation.js";
+import { OUT_OF_MEMORY } from "../lambda.js";
 import type { InvocationStatus, ReportRecord } from "../logs/record.js";
 import { formatInvocationLog, type InvocationLogParts, lastBytes } from "./invocation-log.js";
 import type { Sandbox, SandboxResult } from "./sandbox.js";
@@ -231,7 +232,11 @@ export class SandboxPool {
       durationMs,
       billedDurationMs: Math.ceil(twoDecimals(durationMs + billedInit)),
       memorySizeMB: this.config.memoryMb,
-      maxMemoryUsedMB: sandbox.maxMemoryUsedMb(),
+      // Lambda reports more than the memory size only when the function ran out of it.
+      maxMemoryUsedMB:
+        errorType === OUT_OF_MEMORY
+          ? sandbox.maxMemoryUsedMb()
+          : Math.min(sandbox.maxMemoryUsedMb(), this.config.memoryMb),
       status,
     };
     if (initDurationMs !== undefined) record.initDurationMs = initDurationMs;

@@ -1,6 +1,6 @@
 import type { Recommendation, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
-import { formatDuration, formatPercent, formatTimes, formatUsd } from "../format.js";
+import { formatCount, formatDuration, formatPercent, formatTimes, formatUsd } from "../format.js";
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
 import {
   costStandardError,
@@ -238,7 +238,7 @@ function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[
   }
   if (winner.invocations < FEW_SAMPLES) {
     warnings.push(
-      `only ${winner.invocations} invocations at ${winner.memoryMb} MB: the figures are rough`,
+      `only ${formatCount(winner.invocations, "invocation")} at ${winner.memoryMb} MB: the figures are rough`,
     );
   }
   return warnings;

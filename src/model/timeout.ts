@@ -1,5 +1,5 @@
 import type { Distribution, Tier } from "../document/result.js";
-import { formatDuration } from "../format.js";
+import { formatCount, formatDuration } from "../format.js";
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { chiSquareQuantile, normalQuantile, studentTQuantile } from "./quantiles.js";
 
@@ -102,7 +102,7 @@ export function recommendTimeout(
   const tailMs = tailBoundMs(tier, allTiers);
   const level = `${TIMEOUT_CONFIDENCE * 100}%`;
   const tailText =
-    `p99.9 duration ≤ ${formatDuration(tailMs)} (${level} bound from ${tier.durationMs.count} calls, ` +
+    `p99.9 duration ≤ ${formatDuration(tailMs)} (${level} bound from ${formatCount(tier.durationMs.count, "call")}, ` +
     `median ${formatDuration(tier.durationMs.median)}, max ${formatDuration(tier.durationMs.max)})`;
 
   let initMs = 0;

@@ -1,5 +1,5 @@
 import type { ResultDocument, Tier } from "../document/result.js";
-import { formatMs, formatPercent, formatUsd } from "../format.js";
+import { formatCount, formatMs, formatPercent, formatUsd } from "../format.js";
 import { escapeHtml } from "./html-escape.js";
 import { interpolate } from "./render-chart.js";
 import { legendEntries, type SvgChartSpec, svgChart } from "./svg-chart.js";
@@ -78,7 +78,7 @@ function tooltip(tier: Tier): string {
     `${tier.memoryMb} MB`,
     `median ${formatMs(tier.durationMs.median)} ms, p95 ${formatMs(tier.durationMs.p95)} ms`,
     `${formatUsd(tier.costPerMillionUsd)} per 1M invocations`,
-    `${tier.invocations} calls, ${tier.errors} errors`,
+    `${formatCount(tier.invocations, "call")}, ${formatCount(tier.errors, "error")}`,
   ];
   if (tier.excluded !== undefined) lines.push(`excluded: ${tier.excluded}`);
   return lines.join("\n");

@@ -1,5 +1,5 @@
 import type { Recommendation, ResultDocument } from "../document/result.js";
-import { formatDuration, formatUsd } from "../format.js";
+import { formatCount, formatDuration, formatUsd } from "../format.js";
 import { htmlCharts } from "./html-charts.js";
 import { escapeHtml } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
@@ -124,7 +124,7 @@ function details(doc: ResultDocument): string {
       : `${doc.plan.invocationsPerSize ?? "?"} invocations at each of ${doc.plan.sizes.length} sizes`;
   return `<div class="details">\n${[
     paragraph(modelLine(doc.model)),
-    paragraph(`this sweep: ${invocations} invocations, ${formatUsd(usd)}`),
+    paragraph(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`),
     paragraph(`plan: ${plan}, seed ${doc.plan.seed}`),
     paragraph(
       `pricing: ${plainUsd(pricePerGbSecondUsd)} per GB-second, ${plainUsd(pricePerRequestUsd)} per request (${source})`,

@@ -1,6 +1,6 @@
 import type { Comparison } from "../document/comparison.js";
 import type { Recommendation, ResultDocument, Tier } from "../document/result.js";
-import { formatDuration, formatMs, formatPercent, formatUsd } from "../format.js";
+import { formatCount, formatDuration, formatMs, formatPercent, formatUsd } from "../format.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 import { renderComparisonMarkdown } from "./render-comparison.js";
 import { errorsText } from "./render-table.js";
@@ -71,7 +71,7 @@ function context(doc: ResultDocument): string {
   const parts = [`${doc.target} target`, doc.architecture, doc.region];
   if (doc.isolation !== undefined) parts.push(`isolation ${doc.isolation}`);
   const { invocations, usd } = doc.tuningCost;
-  parts.push(`this sweep: ${invocations} invocations, ${formatUsd(usd)}`);
+  parts.push(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`);
   return parts.join(" · ");
 }
 

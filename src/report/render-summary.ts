@@ -1,5 +1,6 @@
 import type { ModelFit, Recommendation, ResultDocument, Tier } from "../document/result.js";
 import {
+  formatCount,
   formatDuration,
   formatMs,
   formatPercent,
@@ -27,7 +28,7 @@ export function renderSummary(doc: ResultDocument, options: SummaryOptions): str
       : recommendationLines(doc, doc.recommendation, options);
   lines.push("", ...wrap(modelLine(doc.model)));
   const { invocations, usd } = doc.tuningCost;
-  lines.push(...wrap(`this sweep: ${invocations} invocations, ${formatUsd(usd)}`));
+  lines.push(...wrap(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`));
   if (doc.warnings.length > 0) {
     lines.push(paint("warnings:", "yellow", color));
     for (const warning of doc.warnings) lines.push(...wrap(`- ${warning}`, INDENT));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -27,7 +27,61 @@ const AWS = {
   HOME: scratch,
 };
 
+const root = process.getuid?.() === 0;
+// Root may write anywhere a mode allows nothing, so it gets a directory the kernel refuses.
+const unwritable = root ? "/proc/1" : join(scratch, "read-only");
+if (!root) {
+  mkdirSync(unwritable);
+  chmodSync(unwritable, 0o555);
+}
+const bigPayload = join(scratch, "big.json");
+writeFileSync(bigPayload, JSON.stringify({ data: "x".repeat(7 * 1024 * 1024) }));
+
 describe("bad input is refused with exit 2, the problem and the fix named", () => {
+  it("an --out that cannot be written, before any invocation (run, analyze, report)", async () => {
+    // The endpoint is unreachable: a refusal naming --out shows it came before any call.
+    const run = ["run", "my-fn", "--endpoint-url", "http://127.0.0.1:9", "--out"];
+    for (const [out, problem] of [
+      [join(scratch, "missing", "r.json"), /the directory .* does not exist/],
+      [scratch, /is a directory/],
+      [join(unwritable, "r.json"), /cannot write to/],
+    ] as const) {
+      await refused([...run, out], problem, AWS);
+      await refused(
+        ["analyze", "--log-file", "fixtures/reports/variants.log", "--out", out],
+        problem,
+      );
+      await refused(["report", "fixtures/none.json", "--out", out], problem);
+    }
+  });
+
+  it("a payload over Lambda's 6 MB, before any invocation", async () => {
+    await refused(
+      [
+        "run",
+        "fixtures/functions/noop/index.handler",
+        "--payload-file",
+        bigPayload,
+        "--memory",
+        "128",
+      ],
+      /Lambda accepts at most 6 MB/,
+    );
+  });
+
+  it("options commander refuses start as the tool's own errors do", async () => {
+    for (const argv of [
+      ["run", "x", "--no-such-flag"],
+      ["compare", "a.json"],
+      ["parse", "--nope"],
+    ]) {
+      const run = await runInProcess(argv);
+      assert.equal(run.code, 2, argv.join(" "));
+      assert.match(run.stderr, /^lambda-tune: /);
+      assert.doesNotMatch(run.stderr, /^error:/m);
+    }
+  });
+
   it("LAMBDA_TUNE_STATE_DIR that is a file, for run and restore", async () => {
     const env = { ...AWS, LAMBDA_TUNE_STATE_DIR: aFile };
     await refused(

@@ -202,5 +202,7 @@ describe("wantsProgress", () => {
     assert.ok(draw({}).includes("\x1b[36m") || draw({}).includes("\x1b[2m"));
     assert.ok(!draw({ NO_COLOR: "1" }).includes("\x1b[2m"));
     assert.ok(!draw({ FORCE_COLOR: "0" }).includes("\x1b[2m"));
+    // The more specific request wins, as in Node.js.
+    assert.ok(draw({ NO_COLOR: "1", FORCE_COLOR: "1" }).includes("\x1b["));
   });
 });

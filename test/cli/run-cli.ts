@@ -19,7 +19,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: "1", ...options.env },
+      // FORCE_COLOR would win over NO_COLOR; the tests read plain text unless they ask.
+      env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

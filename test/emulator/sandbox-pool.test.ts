@@ -201,6 +201,20 @@ describe("SandboxPool running fixture handlers in real sandboxes", () => {
     }
   });
 
+  it("reports Max Memory Used above the memory size only for an out-of-memory record", async () => {
+    // A stand-in for a limit group whose peak overshot the size without a kill (seen with the
+    // user-space throttle, whose RSS guard acts a moment late): no real part does it on demand.
+    const overshooting = async () => ({ ...noLimits(), peakMemoryBytes: () => 300 * 1024 * 1024 });
+    const { pool } = fixturePool("noop", { memoryMb: 256, limitGroup: overshooting });
+    try {
+      const { record } = await pool.invoke("{}");
+      assert.equal(record.status, "success");
+      assert.equal(record.maxMemoryUsedMB, 256);
+    } finally {
+      await pool.release();
+    }
+  });
+
   it("serves concurrent invocations with up to N sandboxes", async () => {
     const { pool, started } = fixturePool("io-bound", { concurrency: 3 });
     try {

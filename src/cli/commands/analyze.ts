@@ -46,6 +46,7 @@ export const registerAnalyze: RegisterCommand = (program, { io, setExitCode }) =
     .option("--json", "print only the analysis document (JSON) on stdout")
     .option("--output <format>", "table (default), json or markdown")
     .option("--out <file>", "also write the analysis document (JSON) to this file")
+    .option("-q, --quiet", "no warnings on stderr (they stay in the document)")
     .action(async (fn: string | undefined, options: Record<string, unknown>) => {
       const { analyzeCommand } = await import("../analyze-command.js");
       setExitCode(await analyzeCommand(fn, options, io));

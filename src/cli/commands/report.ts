@@ -8,8 +8,9 @@ export const registerReport: RegisterCommand = (program, { io, setExitCode }) =>
     )
     .argument("<file>", "a result document written by lambda-tune run")
     .option("--output <format>", "table (default), markdown, html or json")
+    .option("--json", "the document as JSON (the same as --output json)")
     .option("--out <file>", "write the rendering to this file instead of stdout")
-    .action(async (file: string, options: { output?: string; out?: string }) => {
+    .action(async (file: string, options: { output?: string; out?: string; json?: boolean }) => {
       const { reportCommand } = await import("../report-command.js");
       setExitCode(await reportCommand(file, options, io));
     });

@@ -71,7 +71,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--json", "print only the result document (JSON) on stdout")
     .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
-    .option("-q, --quiet", "no progress on stderr")
+    .option(
+      "-q, --quiet",
+      "no progress and no copy of the warnings on stderr (they stay in the output)",
+    )
     .action(async (fn: string, options: Record<string, unknown>) => {
       const { runCommand } = await import("../run-command.js");
       setExitCode(await runCommand(fn, options, io));

@@ -46,7 +46,7 @@ export const awsTarget: TargetDefinition = {
     const profile = textOption(options, "profile");
     const endpointUrl = textOption(options, "endpointUrl");
     const maxCostUsd =
-      maxCost === undefined ? undefined : parsePositiveNumber("--max-cost", maxCost, "USD");
+      maxCost === undefined ? undefined : parsePositiveNumber("--max-cost", maxCost, "USD", "0.50");
     const dryRun = options.dryRun === true;
     return async (request): Promise<Target> => {
       const { homedir } = await import("node:os");

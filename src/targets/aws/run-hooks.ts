@@ -62,7 +62,7 @@ export async function awsApply(
       ? "(new)"
       : `${c.memoryMb} MB, ${c.timeoutSeconds} s${c.version ? ` (version ${c.version})` : ""}`;
   const lines = outcome.applied
-    ? [`applied to ${where}: ${show(outcome.before)} -> ${show(outcome.after)}`]
+    ? [`applied to ${where}: ${show(outcome.before)} → ${show(outcome.after)}`]
     : [`nothing applied to ${where}`];
   // The restore's own warnings are reported by restoreWarnings().
   const fromRestore = new Set(outcome.restore.warnings);
