@@ -1,4 +1,6 @@
 import type { Plan } from "../document/plan.js";
+import { UsageError } from "../errors.js";
+import { formatCount } from "../format.js";
 import { everyMemorySize } from "../lambda.js";
 import type { Target } from "../targets/target.js";
 import { validateBudget } from "../tune/budget.js";
@@ -6,6 +8,8 @@ import type { RunSettings } from "./run-options.js";
 
 /** The budget when the user names neither sizes nor counts (the planner's benchmark point). */
 export const DEFAULT_BUDGET = 20;
+/** A fixed grid larger than this many invocations needs --yes: it is rarely what was meant. */
+export const LARGE_GRID = 300;
 
 export interface ChosenPlan {
   plan: Plan;
@@ -14,15 +18,25 @@ export interface ChosenPlan {
 }
 
 /**
- * A fixed grid when the user lists sizes or gives -n; otherwise the adaptive
- * planner under a budget, over the `--memory` range (or every size Lambda
- * allows; replay: the recorded ones), because it beats the fixed grid on real
- * measurements (bench/planner.bench.ts).
+ * A fixed grid when the user lists sizes (a plain list) or gives -n;
+ * otherwise the adaptive planner under a budget, over the `--memory` range
+ * (or every size Lambda allows; replay: the recorded ones), because it beats
+ * the fixed grid on real measurements (bench/planner.bench.ts). A grid of
+ * more than LARGE_GRID invocations needs `yes`.
  */
 export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
   const adaptive =
-    settings.budget !== undefined || (settings.memory === "default" && !settings.invocationsGiven);
+    settings.budget !== undefined || (settings.memory !== "list" && !settings.invocationsGiven);
   if (!adaptive) {
+    const invocations = settings.sizes.length * settings.invocations;
+    if (invocations > LARGE_GRID && !settings.yes && target.kind !== "replay") {
+      throw new UsageError(
+        `--memory and -n ask for ${invocations} invocations (${formatCount(settings.sizes.length, "size")} × ${settings.invocations})`,
+        {
+          hint: `narrow --memory, lower -n, or let the planner choose within the range (drop -n; --budget N); pass --yes if ${invocations} is what you want`,
+        },
+      );
+    }
     return {
       plan: { kind: "grid", sizes: settings.sizes, invocationsPerSize: settings.invocations },
       notes: [],

@@ -11,11 +11,11 @@ import { UsageError } from "../errors.js";
 export async function checkWritable(cwd: string, path: string, flag = "--out"): Promise<void> {
   const target = resolve(cwd, path);
   const refuse = (problem: string, hint: string, cause?: unknown): never => {
-    throw new UsageError(`${flag} ${path}: ${problem}`, { hint, cause });
+    throw new UsageError(`cannot write ${flag} ${path}: ${problem}`, { hint, cause });
   };
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) {
-    refuse("is a directory", `name a file in it, e.g. ${flag} ${join(path, "result.json")}`);
+    refuse("it is a directory", `name a file in it, e.g. ${flag} ${join(path, "result.json")}`);
   }
   const directory = dirname(target);
   const parent = await stat(directory).catch(() => undefined);
@@ -28,7 +28,7 @@ export async function checkWritable(cwd: string, path: string, flag = "--out"): 
     await access(directory, constants.W_OK | constants.X_OK);
   } catch (error) {
     refuse(
-      `cannot write to ${directory}`,
+      `${directory} is not writable`,
       `give ${flag} a path in a directory you can write to`,
       error,
     );

@@ -59,6 +59,8 @@ export interface RunSettings {
   force: boolean;
   out: string | undefined;
   quiet: boolean;
+  /** --yes: run a grid larger than LARGE_GRID invocations. */
+  yes: boolean;
 }
 
 /** The target `<function>` runs on: `--target`, else the first in the registry that claims it. */
@@ -202,6 +204,7 @@ export async function parseRunOptions(
     ...parseBaselineOptions(raw),
     out: textOption(raw, "out"),
     quiet: raw.quiet === true,
+    yes: raw.yes === true,
   };
 }
 

@@ -43,8 +43,8 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
     const run = ["run", "my-fn", "--endpoint-url", "http://127.0.0.1:9", "--out"];
     for (const [out, problem] of [
       [join(scratch, "missing", "r.json"), /the directory .* does not exist/],
-      [scratch, /is a directory/],
-      [join(unwritable, "r.json"), /cannot write to/],
+      [scratch, /it is a directory/],
+      [join(unwritable, "r.json"), /is not writable/],
     ] as const) {
       await refused([...run, out], problem, AWS);
       await refused(
@@ -53,6 +53,18 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
       );
       await refused(["report", "fixtures/none.json", "--out", out], problem);
     }
+  });
+
+  it("a fixed grid of more than 300 invocations without --yes, saying how to narrow it", async () => {
+    const handler = "fixtures/functions/noop/index.handler";
+    await refused(
+      ["run", handler, "--memory", "128-3008:64", "-n", "10"],
+      /--memory and -n ask for 460 invocations \(46 sizes × 10\)/,
+    );
+    const run = await runInProcess(["run", handler, "--memory", "128-10240:1", "-n", "1"]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /10113 invocations/);
+    assert.match(run.stderr, /drop -n; --budget N\); pass --yes/);
   });
 
   it("a payload over Lambda's 6 MB, before any invocation", async () => {

@@ -37,6 +37,16 @@ describe("run --target replay", () => {
     assert.deepEqual({ ...again, generatedAt: "" }, { ...doc, generatedAt: "" });
   });
 
+  it("plans adaptively within a --memory range, and a grid over it with -n", async () => {
+    const bounded = await runJson(...replay(F5, "--json", "--memory", "512-1536:64"));
+    assert.equal(bounded.plan.budget, 20);
+    assert.ok(bounded.tiers.every((t) => t.memoryMb >= 512 && t.memoryMb <= 1536));
+    const grid = await runJson(...replay(F5, "--json", "--memory", "512-1536:512", "-n", "3"));
+    assert.equal(grid.plan.budget, null);
+    assert.deepEqual(grid.plan.sizes, [512, 1024, 1536]);
+    assert.equal(grid.plan.invocationsPerSize, 3);
+  });
+
   it("plans adaptively under a budget of 20 by default, and measures what it recommends", async () => {
     const doc = await runJson(...replay(F5, "--json"));
     assert.equal(doc.plan.budget, 20);
@@ -51,13 +61,15 @@ describe("run --target replay", () => {
     assert.equal(doc.recommendation?.memoryMb, 128);
     // Over all 46 sizes the cheapest is 128 MB; 192 MB is 4% dearer, within 10 calls' noise
     // and 1.5x faster, so the tie rule may take it: nothing larger is within 5%.
-    const all = await runJson(...replay(F4, "--json", "--memory", ALL_SIZES));
+    const all = await runJson(...replay(F4, "--json", "--memory", ALL_SIZES, "-n", "10"));
     assert.ok((all.recommendation?.memoryMb ?? 0) <= 192, `${all.recommendation?.memoryMb} MB`);
   });
 
   it("recommends at most ~1,769 MB, never 3,008, for a single-threaded CPU-bound function", async () => {
     for (const seed of ["1", "2", "3"]) {
-      const doc = await runJson(...replay(F5, "--json", "--memory", ALL_SIZES, "--seed", seed));
+      const doc = await runJson(
+        ...replay(F5, "--json", "--memory", ALL_SIZES, "-n", "10", "--seed", seed),
+      );
       const memory = doc.recommendation?.memoryMb;
       assert.ok(memory !== undefined && memory <= 1792, `seed ${seed}: ${memory} MB`);
     }

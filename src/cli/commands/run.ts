@@ -71,6 +71,7 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--json", "print only the result document (JSON) on stdout")
     .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
+    .option("-y, --yes", "run a fixed grid of more than 300 invocations without asking")
     .option(
       "-q, --quiet",
       "no progress and no copy of the warnings on stderr (they stay in the output)",
