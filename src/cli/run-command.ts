@@ -1,8 +1,9 @@
 import { resultJson } from "../document/canonical.js";
 import type { ResultDocument } from "../document/result.js";
-import { InterruptedError } from "../errors.js";
+import { InterruptedError, RunError } from "../errors.js";
 import { predict } from "../model/fit.js";
 import { renderComparisonText } from "../report/render-comparison.js";
+import { firstErrorText } from "../report/render-table.js";
 import { renderResult } from "../report/renderers.js";
 import { tune } from "../tune/tune.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
@@ -127,6 +128,25 @@ export async function runCommand(
     await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
   }
   if (settings.out !== undefined) await writeFileAtomically(io.cwd, settings.out, resultJson(doc));
+  const failed = everySizeFailed(doc);
+  if (failed !== undefined) throw failed;
   if (comparison?.error) throw comparison.error;
   return 0;
+}
+
+/**
+ * A run in which every measured size failed has nothing to recommend: it failed
+ * (exit 1), and says what the function said, so a CI job does not pass on it.
+ */
+function everySizeFailed(doc: ResultDocument): RunError | undefined {
+  if (doc.recommendation !== null || doc.tiers.length === 0) return undefined;
+  if (!doc.tiers.every((tier) => tier.errors > 0)) return undefined;
+  const first = doc.tiers.find((tier) => tier.firstError !== undefined);
+  const said =
+    first?.firstError === undefined
+      ? ""
+      : `; at ${first.memoryMb} MB the first error was ${firstErrorText(first.firstError)}`;
+  return new RunError(`every measured size failed, so there is no recommendation${said}`, {
+    hint: "fix the function or what it needs (its environment, its permissions, its payload) and run again; the table above shows each size's failures",
+  });
 }

@@ -28,10 +28,12 @@ const tier: Shape = {
     "costPerInvocationUsd",
     "costPerMillionUsd",
     "excluded",
+    "firstError",
     "warnings",
   ],
   children: {
     errorTypes: "map",
+    firstError: { keys: ["errorType", "errorMessage"] },
     durationMs: distribution,
     billedDurationMs: distribution,
     initDurationMs: distribution,

@@ -46,6 +46,8 @@ export interface Tier {
   costPerMillionUsd: number;
   /** Why this size cannot be recommended, when it cannot (errors, constraint). */
   excluded?: string;
+  /** The first failed invocation's error at this size, as the function reported it. */
+  firstError?: { errorType: string; errorMessage: string };
   warnings: string[];
 }
 

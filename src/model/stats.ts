@@ -1,6 +1,6 @@
 import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-statistics";
 import type { Distribution, Tier } from "../document/result.js";
-import { formatCount, formatPercent } from "../format.js";
+import { formatPercent } from "../format.js";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
 import { billedDurationFor, steadyStateCosts } from "./cost.js";
 import type { Pricing } from "./pricing.js";
@@ -49,7 +49,7 @@ export function failureExclusion(tier: Tier): string | undefined {
   if (tier.outOfMemory > 0) kinds.push(`${tier.outOfMemory} out of memory`);
   const other = tier.errors - tier.timeouts - tier.outOfMemory;
   if (other > 0) kinds.push(`${other} other error${other === 1 ? "" : "s"}`);
-  return `${tier.errors} of ${formatCount(tier.invocations, "invocation")} failed (${kinds.join(", ")})`;
+  return `${tier.errors} of ${tier.invocations} invocations failed (${kinds.join(", ")})`;
 }
 
 function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | undefined {

@@ -193,6 +193,11 @@ function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableO
     if (tier.excluded !== undefined) {
       const note = `${EXCLUDED_MARK} ${tier.memoryMb} MB excluded: ${tier.excluded}`;
       notes.push(...wrapText(note, width, "", "  "));
+      if (tier.firstError !== undefined) {
+        notes.push(
+          ...wrapText(`first error: ${firstErrorText(tier.firstError)}`, width, "  ", "    "),
+        );
+      }
     }
     const size = `${tier.memoryMb} MB`;
     for (const warning of tier.warnings) {
@@ -201,4 +206,9 @@ function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableO
     }
   }
   return notes;
+}
+
+/** "TypeError: REQUIRED_SETTING is not set", or the type alone when there is no message. */
+export function firstErrorText(error: { errorType: string; errorMessage: string }): string {
+  return error.errorMessage === "" ? error.errorType : `${error.errorType}: ${error.errorMessage}`;
 }

@@ -3,6 +3,7 @@ import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
+import { type InvocationError, invocationError } from "./invocation-error.js";
 import type { Planner } from "./plan.js";
 
 /** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */
@@ -32,6 +33,8 @@ export interface SweepResult {
   invocations: number;
   /** Things the user should know about a size, e.g. fewer invocations than planned. */
   notes: Map<number, string[]>;
+  /** The first failed invocation's error at each size where one failed. */
+  firstErrors: Map<number, InvocationError>;
 }
 
 function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
@@ -59,6 +62,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (planner.plannedSizes !== undefined) checkSizesAvailable(target, planner.plannedSizes);
   const records = new Map<number, ReportRecord[]>();
   const notes = new Map<number, string[]>();
+  const firstErrors = new Map<number, InvocationError>();
   let invocations = 0;
 
   // Sizes stay prepared between steps, so a planner that comes back to a size
@@ -104,6 +108,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
         concurrency,
         async () => {
           const invocation = await invoke(payload);
+          if (!firstErrors.has(memoryMb)) {
+            const error = invocationError(invocation);
+            if (error !== undefined) firstErrors.set(memoryMb, error);
+          }
           done++;
           onProgress?.({ type: "invocation", memoryMb, done, planned });
           return invocation;
@@ -120,5 +128,5 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     throw error;
   }
   for (const memoryMb of [...open.keys()]) await release(memoryMb);
-  return { records, invocations, notes };
+  return { records, invocations, notes, firstErrors };
 }

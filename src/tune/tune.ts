@@ -15,6 +15,7 @@ import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
 import type { FunctionInfo, Target } from "../targets/target.js";
+import type { InvocationError } from "./invocation-error.js";
 import { createPlanner } from "./planners.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
 
@@ -61,7 +62,12 @@ export async function tune(options: TuneOptions): Promise<ResultDocument> {
   });
   const measured = [...sweep.records.keys()].sort((a, b) => a - b);
   const planSummary = summarizePlan(options.plan, options.seed, measured);
-  return buildResult({ ...options, planSummary }, [...sweep.records.values()].flat(), sweep.notes);
+  return buildResult(
+    { ...options, planSummary },
+    [...sweep.records.values()].flat(),
+    sweep.notes,
+    sweep.firstErrors,
+  );
 }
 
 /** The plan as the result records it; an adaptive plan's sizes are those it chose to measure. */
@@ -88,12 +94,17 @@ export function buildResult(
   options: ResultOptions,
   records: readonly ReportRecord[],
   notes: ReadonlyMap<number, readonly string[]> = new Map(),
+  firstErrors: ReadonlyMap<number, InvocationError> = new Map(),
 ): ResultDocument {
   const { info, pricing } = options;
-  const measured = buildTiers(records, pricing).map((tier) => ({
-    ...tier,
-    warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
-  }));
+  const measured = buildTiers(records, pricing).map((tier) => {
+    const firstError = firstErrors.get(tier.memoryMb);
+    return {
+      ...tier,
+      ...(firstError !== undefined && { firstError }),
+      warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
+    };
+  });
   const { fit } = fitDurationCurve(medianPoints(measured));
   const outcome = recommend(measured, {
     strategy: options.strategy,

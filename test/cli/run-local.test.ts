@@ -59,20 +59,43 @@ describe("run on the local emulator", () => {
     );
   });
 
-  it("reports a module that throws at load per size as an init error, exit 0, nothing recommended", async () => {
-    const { doc } = await runJson(
+  it("reports a module that throws at load per size as an init error; every size failed: exit 1 with the handler's own message", async () => {
+    const run = await runCli([
+      "run",
       "fixtures/functions/init-error/index.handler",
       "--memory",
       "128,256",
       "-n",
       "2",
+      "--json",
+    ]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /every measured size failed, so there is no recommendation; at 128 MB the first error was TypeError: REQUIRED_SETTING is not set/,
     );
+    const doc = JSON.parse(run.stdout) as ResultDocument;
+    assertValidResult(doc);
     assert.equal(doc.recommendation, null);
     for (const tier of doc.tiers) {
       assert.equal(tier.errors, tier.invocations);
       assert.deepEqual(Object.keys(tier.errorTypes), ["TypeError"]);
       assert.ok(tier.excluded);
+      assert.deepEqual(tier.firstError, {
+        errorType: "TypeError",
+        errorMessage: "REQUIRED_SETTING is not set",
+      });
     }
+    const table = await runCli([
+      "run",
+      "fixtures/functions/init-error/index.handler",
+      "--memory",
+      "128",
+      "-n",
+      "1",
+    ]);
+    assert.equal(table.code, 1);
+    assert.match(table.stdout, /first error: TypeError: REQUIRED_SETTING is not set/);
   });
 
   for (const [what, args, pattern] of [
