@@ -217,6 +217,8 @@ export function buildAnalysis(acc: LogAccumulator, options: AnalysisOptions): An
       },
       curveRecords(sizes),
     );
+    // Judged from records already written: nothing was invoked, so nothing was spent.
+    acrossSizes.tuningCost = { invocations: 0, usd: 0 };
   }
   return {
     schemaVersion: ANALYSIS_SCHEMA_VERSION,

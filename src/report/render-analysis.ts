@@ -102,6 +102,35 @@ function sizeNotes(size: SizeAnalysis): string[] {
   return notes.map((n) => `${size.memoryMb} MB: ${n}`);
 }
 
+/** Sizes listed one by one up to this many; beyond, their range and count. */
+const LISTED_SIZES = 6;
+
+/** "128 (47%), 192 (31%) MB", or for many sizes "44 sizes, 256-3008 MB (p99 used 23% down to 2.1%)". */
+function verdictSizes(sizes: readonly AnalysisDocument["sizes"][number][]): string {
+  if (sizes.length <= LISTED_SIZES) {
+    const list = sizes.map((s) => `${s.memoryMb} (${formatPercent(s.memory.p99UsedFraction)})`);
+    return `${list.join(", ")} MB`;
+  }
+  const used = sizes.map((s) => s.memory.p99UsedFraction);
+  const first = sizes[0]!;
+  const last = sizes.at(-1)!;
+  return `${sizes.length} sizes from ${first.memoryMb} to ${last.memoryMb} MB (p99 used ${formatPercent(Math.max(...used))} down to ${formatPercent(Math.min(...used))})`;
+}
+
+/** "128 MB 7 s, 320-384 MB 3 s, ...": neighbouring sizes with the same timeout as one run. */
+function timeoutRuns(sizes: readonly AnalysisDocument["sizes"][number][]): string {
+  const runs: { from: number; to: number; seconds: number }[] = [];
+  for (const size of sizes) {
+    const last = runs.at(-1);
+    if (last !== undefined && last.seconds === size.timeout.timeoutSeconds) last.to = size.memoryMb;
+    else
+      runs.push({ from: size.memoryMb, to: size.memoryMb, seconds: size.timeout.timeoutSeconds });
+  }
+  return runs
+    .map((r) => `${r.from === r.to ? r.from : `${r.from}-${r.to}`} MB ${r.seconds} s`)
+    .join(", ");
+}
+
 /** Beyond a few sizes, one line per verdict and one for the timeouts; the JSON keeps every reason. */
 const DETAILED_SIZES = 3;
 
@@ -111,8 +140,7 @@ function notesOf(doc: AnalysisDocument): string[] {
   for (const verdict of ["under-provisioned", "over-provisioned", "adequate"] as const) {
     const sizes = doc.sizes.filter((s) => s.memory.verdict === verdict);
     if (sizes.length === 0) continue;
-    const list = sizes.map((s) => `${s.memoryMb} (${formatPercent(s.memory.p99UsedFraction)})`);
-    notes.push(`memory ${verdict} by p99 of Max Memory Used: ${list.join(", ")} MB`);
+    notes.push(`memory ${verdict} by p99 of Max Memory Used: ${verdictSizes(sizes)}`);
   }
   if (doc.sizes.some((s) => s.memory.verdict === "over-provisioned")) {
     notes.push(
@@ -120,7 +148,7 @@ function notesOf(doc: AnalysisDocument): string[] {
     );
   }
   notes.push(
-    `timeout per size: ${doc.sizes.map((s) => `${s.memoryMb} MB ${s.timeout.timeoutSeconds} s`).join(", ")} (p99.9 bound plus the longest init; reasons in --json)`,
+    `timeout per size: ${timeoutRuns(doc.sizes)} (p99.9 bound plus the longest init; reasons in --json)`,
   );
   for (const size of doc.sizes) {
     const types = Object.entries(size.errorTypes);

@@ -28,7 +28,10 @@ export function renderSummary(doc: ResultDocument, options: SummaryOptions): str
       : recommendationLines(doc, doc.recommendation, options);
   lines.push("", ...wrap(modelLine(doc.model)));
   const { invocations, usd } = doc.tuningCost;
-  lines.push(...wrap(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`));
+  // A result judged from logs (analyze) invoked nothing: it has no sweep to speak of.
+  if (invocations > 0) {
+    lines.push(...wrap(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`));
+  }
   if (doc.warnings.length > 0) {
     lines.push(paint("warnings:", "yellow", color));
     for (const warning of doc.warnings) lines.push(...wrap(`- ${warning}`, INDENT));

@@ -198,6 +198,23 @@ describe("analyze from files and stdin", () => {
     assert.match(stderr, /pass --window/);
   });
 
+  it("speaks of no sweep (nothing was invoked) and sums up many sizes instead of listing them", async () => {
+    const { code, stdout } = await analyze(undefined, {
+      logFile: ["fixtures/recordings/pacslab-f1.log"],
+    });
+    assert.equal(code, 0);
+    assert.doesNotMatch(stdout, /this sweep/);
+    assert.match(
+      stdout,
+      /over-provisioned by p99 of Max Memory Used: 44 sizes from 256 to 3008 MB/,
+    );
+    assert.match(stdout, /timeout per size: 128 MB 7 s, 192 MB 5 s, 256 MB 4 s, 320-384 MB 3 s/);
+    const { doc } = await analyzeJson(undefined, {
+      logFile: ["fixtures/recordings/pacslab-f1.log"],
+    });
+    assert.deepEqual(doc.acrossSizes?.tuningCost, { invocations: 0, usd: 0 });
+  });
+
   it("reads stdin for `-` and prints a table and markdown", async () => {
     const table = await analyze("-", { window: "1d" }, { stdin: busyLog() });
     assert.equal(table.code, 0);
