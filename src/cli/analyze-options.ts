@@ -4,6 +4,7 @@ import type { CloudWatchMethod } from "../logs/sources/cloudwatch-query.js";
 import { parseTimeWindow, parseWindowSpan } from "../logs/time-window.js";
 import { DEFAULT_SAMPLE_PER_SIZE } from "../model/size-accumulator.js";
 import { ANALYSIS_FORMATS, type AnalysisFormat } from "../report/render-analysis.js";
+import { checkDependents, type Dependent } from "./applicable.js";
 
 /** Without --since, CloudWatch Logs is read over the last day. */
 export const DEFAULT_SINCE = "24h";
@@ -125,6 +126,19 @@ function sourceOf(
   };
 }
 
+const READING_FILES =
+  "the records come from log files (or stdin), not CloudWatch Logs; to read CloudWatch Logs name the function without --log-file";
+
+/** Flags of a CloudWatch read, refused when the records come from files. */
+const FILE_ONLY_REFUSED: readonly Dependent[] = ["--method", "--profile", "--endpoint-url"].map(
+  (flag) => ({
+    flags: flag,
+    needs: () => false,
+    problem: `${flag} applies only to reading CloudWatch Logs`,
+    hint: `drop ${flag}: ${READING_FILES}`,
+  }),
+);
+
 /** `analyze`'s options, checked: everything a user can get wrong fails here with exit 2. */
 export function parseAnalyzeOptions(
   functionArg: string | undefined,
@@ -132,6 +146,7 @@ export function parseAnalyzeOptions(
   now: number,
 ): AnalyzeSettings {
   const source = sourceOf(functionArg, raw, now);
+  if (source.kind === "files") checkDependents(raw, FILE_ONLY_REFUSED);
   const seed = text(raw, "seed");
   const sample = text(raw, "samplePerSize");
   return {

@@ -18,9 +18,26 @@ import { isOutputFormat, type OutputFormat, renderers } from "../report/renderer
 import { targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
+import { checkDependents, checkRunFlagsApply, type Dependent } from "./applicable.js";
 import { parseBaselineOptions } from "./baseline.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
+
+/** `run` flags that only mean something with another one. */
+const RUN_DEPENDENTS: readonly Dependent[] = [
+  {
+    flags: "--balanced-tolerance",
+    needs: (raw) => raw.strategy === "balanced",
+    problem: "--balanced-tolerance applies only to --strategy balanced",
+    hint: "add --strategy balanced, or drop --balanced-tolerance",
+  },
+  {
+    flags: "--force",
+    needs: (raw) => typeof raw.baseline === "string",
+    problem: "--force applies only to a comparison with --baseline",
+    hint: "add --baseline previous.json, or drop --force",
+  },
+];
 
 /** `run`'s options, checked: everything a user can get wrong fails here with exit 2. */
 export interface RunSettings {
@@ -167,12 +184,12 @@ export async function parseRunOptions(
   const concurrency = textOption(raw, "concurrency");
   const budget = textOption(raw, "budget");
   const target = chooseTarget(functionArg, raw, cwd);
-  // Every target checks its own flags, so a bad value is refused whichever target runs.
-  const factories = new Map(targets.map((t) => [t, t.configure(raw)]));
+  checkRunFlagsApply(raw, target, targets);
+  checkDependents(raw, RUN_DEPENDENTS);
   return {
     functionArg,
     target,
-    createTarget: factories.get(target)!,
+    createTarget: target.configure(raw),
     sizes,
     memory: memory === undefined ? "default" : /\d-|:/.test(memory) ? "range" : "list",
     invocationsGiven: invocationsText !== undefined,

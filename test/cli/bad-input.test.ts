@@ -81,6 +81,81 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
     );
   });
 
+  const HANDLER = "fixtures/functions/noop/index.handler";
+  const REPLAY = ["f5", "--replay-file", "fixtures/recordings/pacslab-f5.log"];
+
+  it("another target's flag, naming both targets", async () => {
+    for (const flag of [
+      ["--dry-run"],
+      ["--apply"],
+      ["--endpoint-url", "http://127.0.0.1:1"],
+      ["--profile", "dev"],
+      ["--max-cost", "1"],
+    ]) {
+      await refused(
+        ["run", HANDLER, ...flag],
+        new RegExp(`${flag[0]} is a flag of the aws target, and this run is on the local target`),
+      );
+    }
+    for (const flag of [["--cold"], ["--isolation", "none"], ["--no-bill-init"]]) {
+      await refused(
+        ["run", "my-fn", ...flag],
+        new RegExp(`${flag[0]} is a flag of the local target, and this run is on the aws target`),
+        AWS,
+      );
+      await refused(
+        ["run", ...REPLAY, ...flag],
+        new RegExp(
+          `${flag[0]} is a flag of the local target, and this run is on the replay target`,
+        ),
+      );
+    }
+    await refused(
+      ["run", ...REPLAY, "--endpoint-url", "http://127.0.0.1:1"],
+      /is a flag of the aws target/,
+    );
+  });
+
+  it("a generic flag the replay target has no use for, saying why", async () => {
+    await refused(
+      ["run", ...REPLAY, "--timeout", "3"],
+      /--timeout does not apply to the replay target/,
+    );
+    await refused(["run", ...REPLAY, "--concurrency", "2"], /--concurrency does not apply/);
+    await refused(["run", ...REPLAY, "--payload-file", "x.json"], /--payload-file does not apply/);
+  });
+
+  it("a flag without the one it modifies", async () => {
+    await refused(
+      ["run", ...REPLAY, "--balanced-tolerance", "5%"],
+      /--balanced-tolerance applies only to --strategy balanced/,
+    );
+    await refused(
+      ["run", ...REPLAY, "--force"],
+      /--force applies only to a comparison with --baseline/,
+    );
+    await refused(
+      ["compare", "a.json", "b.json", "--allow-inconclusive"],
+      /--allow-inconclusive applies only to a gate/,
+    );
+  });
+
+  it("analyze: a CloudWatch flag with log files", async () => {
+    const files = ["analyze", "--log-file", "fixtures/reports/variants.log"];
+    await refused(
+      [...files, "--method", "filter"],
+      /--method applies only to reading CloudWatch Logs/,
+    );
+    await refused(
+      [...files, "--profile", "dev"],
+      /--profile applies only to reading CloudWatch Logs/,
+    );
+    await refused(
+      [...files, "--endpoint-url", "http://127.0.0.1:1"],
+      /--endpoint-url applies only/,
+    );
+  });
+
   it("options commander refuses start as the tool's own errors do", async () => {
     for (const argv of [
       ["run", "x", "--no-such-flag"],
