@@ -57,13 +57,31 @@ export function parsePositiveNumber(
   return number;
 }
 
-/** A percentage, `10%` or `10`, as a fraction (0.1). */
-export function parsePercent(flag: string, value: string): number {
-  const number = Number(value.replace(/%$/, ""));
+/**
+ * A share, as every flag takes one: a percentage with its sign (`10%`) or a
+ * fraction (`0.1`), both ten percent. A bare number of 1 or more is refused
+ * as ambiguous (10%? 1000%?) rather than guessed; `max` bounds the share.
+ */
+export function parseFraction(flag: string, value: string, max = Number.POSITIVE_INFINITY): number {
+  const text = value.trim();
+  const percent = text.endsWith("%");
+  const digits = percent ? text.slice(0, -1).trim() : text;
+  const number = digits === "" ? Number.NaN : Number(digits);
   if (!Number.isFinite(number) || number < 0) {
-    throw new UsageError(`${flag} must be a percentage, not '${value}'`, {
-      hint: `e.g. ${flag} 10%`,
+    throw new UsageError(`${flag} must be a percentage or a fraction, not '${value}'`, {
+      hint: `e.g. ${flag} 10% (or ${flag} 0.1)`,
     });
   }
-  return number / 100;
+  if (!percent && number >= 1) {
+    throw new UsageError(`${flag} ${value} is ambiguous: ${value}% or ${number * 100}%?`, {
+      hint: `write the percent sign (${flag} ${value}%) or a fraction below 1 (0.1 for 10%)`,
+    });
+  }
+  const fraction = percent ? number / 100 : number;
+  if (fraction > max) {
+    throw new UsageError(`${flag} ${value} is above the ${max * 100}% it may be`, {
+      hint: `give ${flag} a share from 0% to ${max * 100}%`,
+    });
+  }
+  return fraction;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../src/errors.js";
-import { parseNonNegativeInt, parsePositiveInt } from "../src/flags.js";
+import { parseFraction, parseNonNegativeInt, parsePositiveInt } from "../src/flags.js";
 
 function assertUsageError(run: () => unknown, pattern: RegExp): void {
   assert.throws(run, (error: unknown) => {
@@ -28,6 +28,31 @@ describe("parsePositiveInt and parseNonNegativeInt", () => {
     for (const text of ["-1", "1.5", "ten", "", "9007199254740993"]) {
       assertUsageError(() => parsePositiveInt("-n", text), /-n must be/);
       assertUsageError(() => parseNonNegativeInt("--seed", text), /--seed must be/);
+    }
+  });
+});
+
+describe("parseFraction: one meaning for a share on every flag", () => {
+  it("reads 10% and 0.1 alike, as ten percent", () => {
+    assert.equal(parseFraction("--balanced-tolerance", "10%"), 0.1);
+    assert.equal(parseFraction("--balanced-tolerance", "0.1"), 0.1);
+    assert.equal(parseFraction("--x", " 2.5% "), 0.025);
+    assert.equal(parseFraction("--x", "0"), 0);
+    assert.equal(parseFraction("--x", "150%"), 1.5);
+  });
+
+  it("refuses a bare number of 1 or more as ambiguous, and a share above its bound", () => {
+    assertUsageError(
+      () => parseFraction("--balanced-tolerance", "10"),
+      /10 is ambiguous: 10% or 1000%/,
+    );
+    assertUsageError(() => parseFraction("--x", "1"), /ambiguous/);
+    assertUsageError(() => parseFraction("--tie", "60%", 0.5), /above the 50% it may be/);
+  });
+
+  it("refuses negatives and garbage", () => {
+    for (const text of ["-5%", "ten", "%", "", "1e999"]) {
+      assertUsageError(() => parseFraction("--x", text), /--x must be a percentage or a fraction/);
     }
   });
 });

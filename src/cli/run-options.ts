@@ -4,8 +4,8 @@ import type { Strategy } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import {
   oneOf,
+  parseFraction,
   parseNonNegativeInt,
-  parsePercent,
   parsePositiveInt,
   parsePositiveNumber,
   type RawOptions,
@@ -202,7 +202,7 @@ export async function parseRunOptions(
     concurrency: concurrency === undefined ? 1 : parsePositiveInt("--concurrency", concurrency),
     strategy: oneOf("--strategy", textOption(raw, "strategy") ?? "cost", STRATEGIES),
     balancedTolerance:
-      tolerance === undefined ? undefined : parsePercent("--balanced-tolerance", tolerance),
+      tolerance === undefined ? undefined : parseFraction("--balanced-tolerance", tolerance),
     maxP95Ms:
       maxP95 === undefined ? undefined : parsePositiveNumber("--max-p95", maxP95, "ms", "500"),
     region: textOption(raw, "region"),

@@ -33,7 +33,7 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--strategy <name>", "cost (default), speed or balanced")
     .option(
       "--balanced-tolerance <percent>",
-      "balanced: cost tolerance over the cheapest (default 10%)",
+      "with --strategy balanced: the cost allowed over the cheapest, as 10% or 0.1 (default 10%)",
     )
     .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
     .option(
