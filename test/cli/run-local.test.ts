@@ -1,3 +1,4 @@
+// @serial: it measures CPU time or memory under real limits, so it runs alone (scripts/run-tests.mjs).
 // `run` on the local emulator as a user runs it: real sandboxes, real limits.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";

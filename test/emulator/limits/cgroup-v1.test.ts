@@ -1,3 +1,4 @@
+// @serial: it measures CPU time or memory under real limits, so it runs alone (scripts/run-tests.mjs).
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { after, before, test } from "node:test";

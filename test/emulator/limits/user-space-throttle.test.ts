@@ -1,3 +1,4 @@
+// @serial: it measures CPU time or memory under real limits, so it runs alone (scripts/run-tests.mjs).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { test } from "node:test";
