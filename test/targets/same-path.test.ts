@@ -1,3 +1,4 @@
+// @serial: it compares durations measured under real CPU limits, so it runs alone (scripts/run-tests.mjs).
 // The local target runs sandboxes in-process; the aws target drives the same
 // sandboxes through the emulator's Lambda API over HTTP. These tests show the
 // two paths produce the same records for the same handler, so trusting one
