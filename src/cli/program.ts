@@ -13,7 +13,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .version(VERSION)
     .exitOverride()
-    .showHelpAfterError("(run with --help for usage)")
+    .showHelpAfterError("  run `lambda-tune --help`, or `lambda-tune <command> --help`, for usage")
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
