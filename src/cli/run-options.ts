@@ -14,7 +14,7 @@ import {
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
-import { targetNamed, targets } from "../targets/registry.js";
+import { checkTargetFlags, targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
 import { parseBaselineOptions } from "./baseline.js";
@@ -149,6 +149,7 @@ export async function parseRunOptions(
   const concurrency = textOption(raw, "concurrency");
   const budget = textOption(raw, "budget");
   const target = chooseTarget(functionArg, raw, cwd);
+  checkTargetFlags(target, raw);
   // Every target checks its own flags, so a bad value is refused whichever target runs.
   const factories = new Map(targets.map((t) => [t, t.configure(raw)]));
   return {

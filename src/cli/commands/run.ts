@@ -51,7 +51,11 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
   // Each target's own flags, named after it in --help.
   for (const target of targets) {
     for (const option of target.options) {
-      command.addOption(new Option(option.flags, `${target.kind}: ${option.description}`));
+      const added = new Option(option.flags, `${target.kind}: ${option.description}`);
+      if (option.repeatable === true) {
+        added.argParser((value: string, previous: string[] = []) => [...previous, value]);
+      }
+      command.addOption(added);
     }
   }
   command
