@@ -126,8 +126,8 @@ export async function compileTypeScript(options: {
   } catch (error) {
     removeOnce();
     throw new UsageError(`cannot compile ${file}:\n${describeFailure(error)}`, {
+      // esbuild's own message repeats the errors above: no cause.
       hint: "Fix the syntax error esbuild reports (it compiles TypeScript without checking types), then run again.",
-      cause: error,
     });
   }
 }
