@@ -14,10 +14,20 @@ export interface CliRun {
 
 export function runCli(
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    input?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+    /**
+     * Start node with `--` before the CLI: Node.js reads a missing `--env-file`
+     * anywhere on its command line and exits 9 before the CLI runs (nodejs/node#54232).
+     */
+    endNodeOptions?: boolean;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const nodeArgs = options.endNodeOptions === true ? ["--", CLI] : [CLI];
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: "1", ...options.env },
       stdio: ["pipe", "pipe", "pipe"],

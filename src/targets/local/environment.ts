@@ -25,11 +25,6 @@ const CREDENTIALS = new Set([
  * (docs/lambda-facts.md, "Runtime API"), which always win.
  */
 export function checkVariableName(name: string, where: string): void {
-  if (!/^[A-Za-z]\w*$/.test(name)) {
-    throw new UsageError(`${where}: '${name}' is not a name Lambda accepts for a variable`, {
-      hint: "Use letters, digits and underscores, starting with a letter, e.g. TABLE_NAME.",
-    });
-  }
   if (RESERVED_ENVIRONMENT.includes(name)) {
     throw new UsageError(
       `${where}: ${name} is reserved: Lambda sets it for every function and refuses a configuration that sets it`,
@@ -39,6 +34,11 @@ export function checkVariableName(name: string, where: string): void {
           : `Remove it; the sandboxes get the value Lambda would set. Reserved: ${RESERVED_ENVIRONMENT.join(", ")}.`,
       },
     );
+  }
+  if (!/^[A-Za-z]\w*$/.test(name)) {
+    throw new UsageError(`${where}: '${name}' is not a name Lambda accepts for a variable`, {
+      hint: "Use letters, digits and underscores, starting with a letter, e.g. TABLE_NAME.",
+    });
   }
 }
 
