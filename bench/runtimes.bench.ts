@@ -54,12 +54,15 @@ async function backend(prefer: IsolationKind): Promise<LimitBackend | undefined>
   }
 }
 
+/** A target on a new backend of `kind` (the target disposes it); undefined when `kind` is not available. */
 async function withTarget<T>(
   handler: string,
-  isolation: LimitBackend,
-  use: (t: Target) => Promise<T>,
+  kind: IsolationKind,
+  use: (t: Target, isolation: LimitBackend) => Promise<T>,
   cold = false,
-): Promise<T> {
+): Promise<T | undefined> {
+  const isolation = await backend(kind);
+  if (isolation === undefined) return undefined;
   const t = createLocalTarget({
     handler,
     cwd: ROOT,
@@ -71,7 +74,7 @@ async function withTarget<T>(
   });
   try {
     await t.describe();
-    return await use(t);
+    return await use(t, isolation);
   } finally {
     await t.restore();
   }
@@ -92,14 +95,9 @@ async function pythonScaling(): Promise<void> {
   console.log(
     `(a) Python CPU-bound: median at 128 MB / median at 1,769 MB (ideal 13.8), ${PYTHON}`,
   );
-  const payload = JSON.stringify({ iterations: 600 });
+  const payload = JSON.stringify({ iterations: 2000 });
   for (const kind of ["cgroup-v1", "cgroup-v2", "user-space-throttle"] as const) {
-    const isolation = await backend(kind);
-    if (isolation === undefined) {
-      console.log(`  ${kind.padEnd(20)} not available`);
-      continue;
-    }
-    await withTarget(PY_CPU, isolation, async (t) => {
+    const done = await withTarget(PY_CPU, kind, async (t) => {
       const small = await t.prepare(128);
       const at128 = await warmMedian(small, payload, 5);
       await small.release();
@@ -111,7 +109,9 @@ async function pythonScaling(): Promise<void> {
         `  ${kind.padEnd(20)} ${at128.toFixed(0)} ms / ${at1769.toFixed(1)} ms = ${ratio.toFixed(1)}x ` +
           `(${((100 * (ratio - 13.8)) / 13.8).toFixed(0)}% from ideal; ${load()})`,
       );
+      return true;
     });
+    if (done === undefined) console.log(`  ${kind.padEnd(20)} not available`);
   }
 }
 
@@ -136,21 +136,18 @@ function noopHandlers(scratch: string): [string, string][] {
 }
 
 async function roundTrips(): Promise<void> {
-  const isolation = await backend("none");
-  if (isolation === undefined) return;
   const scratch = mkdtempSync(join(tmpdir(), "lambda-tune-bench-"));
   try {
     console.log("(b) warm round trip of a no-op handler, no limits (goal <= 2 ms), 1,024 MB:");
     for (const [runtime, handler] of noopHandlers(scratch)) {
-      await withTarget(handler, isolation, async (t) => {
+      await withTarget(handler, "none", async (t) => {
         const size = await t.prepare(1024);
-        const payload = "{}";
-        await size.invoke(payload);
+        await size.invoke("{}");
         const trips: number[] = [];
         const durations: number[] = [];
         for (let i = 0; i < 200; i++) {
           const started = performance.now();
-          const invocation = await size.invoke(payload);
+          const invocation = await size.invoke("{}");
           trips.push(performance.now() - started);
           durations.push(invocation.record.durationMs);
         }
@@ -162,12 +159,10 @@ async function roundTrips(): Promise<void> {
     }
     console.log("(c) Init Duration of a no-op handler, median of 10 cold starts:");
     for (const kind of ["none", "cgroup-v1"] as const) {
-      const limits: LimitBackend | undefined = kind === "none" ? isolation : await backend(kind);
-      if (limits === undefined) continue;
       for (const [runtime, handler] of noopHandlers(scratch)) {
         await withTarget(
           handler,
-          limits,
+          kind,
           async (t) => {
             const cells: string[] = [];
             for (const memoryMb of [128, 1769]) {
@@ -186,30 +181,28 @@ async function roundTrips(): Promise<void> {
           true,
         );
       }
-      if (limits !== isolation) await limits.dispose();
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
-    await isolation.dispose();
   }
 }
 
 async function pythonProcesses(): Promise<void> {
-  const isolation = (await backend("cgroup-v1")) ?? (await backend("user-space-throttle"));
-  if (isolation === undefined) return;
   const payload = JSON.stringify({ processes: 2, iterations: 800 });
-  await withTarget(PY_MULTI, isolation, async (t) => {
-    const one = await t.prepare(1769);
-    const at1769 = await warmMedian(one, payload, 5);
-    await one.release();
-    const two = await t.prepare(3538);
-    const at3538 = await warmMedian(two, payload, 5);
-    await two.release();
-    console.log(
-      `(d) Python, 2 processes (${isolation.kind}): ${at1769.toFixed(0)} ms at 1,769 MB, ` +
-        `${at3538.toFixed(0)} ms at 3,538 MB: ${(at1769 / at3538).toFixed(2)}x faster (about 2x on a 2-core host; ${load()})`,
-    );
-  });
+  for (const kind of ["cgroup-v1", "user-space-throttle"] as const) {
+    await withTarget(PY_MULTI, kind, async (t) => {
+      const one = await t.prepare(1769);
+      const at1769 = await warmMedian(one, payload, 5);
+      await one.release();
+      const two = await t.prepare(3538);
+      const at3538 = await warmMedian(two, payload, 5);
+      await two.release();
+      console.log(
+        `(d) Python, 2 processes (${kind}): ${at1769.toFixed(0)} ms at 1,769 MB, ` +
+          `${at3538.toFixed(0)} ms at 3,538 MB: ${(at1769 / at3538).toFixed(2)}x faster (about 2x on a 2-core host; ${load()})`,
+      );
+    });
+  }
 }
 
 export async function run(): Promise<void> {

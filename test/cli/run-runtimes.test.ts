@@ -425,6 +425,14 @@ describe("run with the function's environment: bad input", () => {
     });
   }
 
+  it("refuses --python for a handler that is not Python's with exit 2", async () => {
+    await refused(
+      [NOOP, "--python", "python3"],
+      /--python applies to Python handlers, and fixtures\/functions\/noop\/index\.handler is a Node\.js handler/,
+      /Leave out --python/,
+    );
+  });
+
   it("refuses a local flag on another target with exit 2", async () => {
     await refused(
       ["my-deployed-function", "--env", "A=1"],

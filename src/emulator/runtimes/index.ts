@@ -7,6 +7,7 @@ import { pythonFamily } from "./python/family.js";
 import { typescriptFamily } from "./typescript/family.js";
 
 export type { HandlerSite, PreparedHandler, RuntimeFamily, RuntimeRequest } from "./family.js";
+export { pythonFamily } from "./python/family.js";
 export type { Launch, LocalInterpreter, LocatedHandler, Runtime } from "./runtime.js";
 
 /**

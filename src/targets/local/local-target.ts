@@ -6,6 +6,7 @@ import {
   type LocatedHandler,
   type PreparedHandler,
   prepareHandler,
+  pythonFamily,
   runtimeInfo,
 } from "../../emulator/runtimes/index.js";
 import { probeHandler } from "../../emulator/runtimes/probe.js";
@@ -120,6 +121,12 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
   let prepared: PreparedHandler | undefined;
 
   async function validate(): Promise<LocatedHandler> {
+    if (options.python !== undefined && site !== undefined && site.family !== pythonFamily) {
+      throw new UsageError(
+        `--python applies to Python handlers, and ${options.handler} is a ${site.family.label} handler`,
+        { hint: "Leave out --python, or name a Python handler (path/to/module.function)." },
+      );
+    }
     prepared = await prepareHandler(options.handler, cwd, {
       env: options.callerEnv ?? process.env,
       cwd,
