@@ -147,7 +147,7 @@ def lambda_handler(event, context):
     assert.equal(failing.doc.recommendation, null);
     for (const tier of failing.doc.tiers) assert.deepEqual(tier.errorTypes, { KeyError: 1 });
     for (const fix of [
-      ["--env", "REQUIRED_SETTING=on"],
+      ["--env", "STAGE=test", "--env", "REQUIRED_SETTING=on"],
       ["--env-file", join(root.dir, "sam.json")],
     ]) {
       const fixed = await runJson([spec, "--memory", "128", "-n", "1", ...fix, ...PYTHON_FLAG]);
