@@ -50,34 +50,29 @@ const RUN_RESTRICTED: readonly Restricted[] = [
 ];
 
 /**
- * Refuses a `run` flag that does not apply to the target `<function>` runs
- * on: another target's own flag, or a generic one this target has no use for.
+ * Refuses a generic `run` flag the target `<function>` runs on has no use for
+ * (another target's own flags are refused by the registry's checkTargetFlags).
  * An ignored flag would let a user believe it did something.
  */
-export function checkRunFlagsApply(
-  raw: RawOptions,
-  target: TargetDefinition,
-  all: readonly TargetDefinition[],
-): void {
-  for (const other of all) {
-    if (other === target) continue;
-    for (const option of other.options) {
-      if (!given(raw, option.flags)) continue;
-      const { flag } = optionKey(option.flags);
-      throw new UsageError(
-        `${flag} is a flag of the ${other.kind} target, and this run is on the ${target.kind} target`,
-        {
-          hint: `drop ${flag}, or run on the ${other.kind} target (${other.names}; --target ${other.kind})`,
-        },
-      );
-    }
-  }
+export function checkRunFlagsApply(raw: RawOptions, target: TargetDefinition): void {
   for (const restricted of RUN_RESTRICTED) {
     if (restricted.targets.includes(target.kind) || !given(raw, restricted.flags)) continue;
     throw new UsageError(`${restricted.flags} does not apply to the ${target.kind} target`, {
       hint: `drop ${restricted.flags}: ${restricted.why}`,
     });
   }
+}
+
+/**
+ * `--env-file`, which users reach for, is Node.js's own: Node 20 and 22 read it
+ * anywhere on the command line and load the file into the tool's environment
+ * (nodejs/node#54232). It is registered hidden only to say so.
+ */
+export function refuseEnvFile(raw: RawOptions): void {
+  if (raw.envFile === undefined) return;
+  throw new UsageError("--env-file is Node.js's own flag, not lambda-tune's", {
+    hint: "give the function's environment file as --env-vars FILE (dotenv or SAM CLI's JSON); Node.js has already read the --env-file into lambda-tune's own environment, so check it held nothing you meant only for the function",
+  });
 }
 
 /** A flag that only means something with another one, and what to do about it. */

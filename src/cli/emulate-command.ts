@@ -4,6 +4,7 @@ import { type LambdaApi, startLambdaApi } from "../emulator/api/lambda-api.js";
 import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import type { IsolationKind } from "../emulator/limits/types.js";
+import { checkRuntimeName } from "../emulator/runtimes/index.js";
 import { UsageError } from "../errors.js";
 import {
   MAX_MEMORY_MB,
@@ -11,7 +12,15 @@ import {
   MIN_MEMORY_MB,
   MIN_TIMEOUT_SECONDS,
 } from "../lambda.js";
+import { runtimeText } from "../report/runtime-text.js";
+import {
+  type EnvironmentFile,
+  functionEnvironment,
+  parseEnvAssignment,
+  readEnvironmentFile,
+} from "../targets/local/environment.js";
 import { isolationWarnings } from "../targets/local/index.js";
+import { refuseEnvFile } from "./applicable.js";
 import { type CliIo, write } from "./io.js";
 
 export interface EmulateOptions {
@@ -24,6 +33,15 @@ export interface EmulateOptions {
   region?: string;
   isolation?: string;
   concurrency?: string;
+  /** `--runtime`: Lambda's runtime for every function (default: each handler's file says). */
+  runtime?: string;
+  /** `--python`: the interpreter of the Python functions. */
+  python?: string;
+  /** `KEY=VALUE`, repeatable: in every function's environment. */
+  env?: string[];
+  /** A dotenv file, or SAM's --env-vars JSON (sections by function name). */
+  envVars?: string;
+  passAwsCredentials?: boolean;
 }
 
 const ISOLATIONS = ["auto", "cgroup-v2", "cgroup-v1", "user-space-throttle", "none"] as const;
@@ -38,7 +56,7 @@ function wholeNumber(flag: string, value: string, min: number, max: number, hint
   return number;
 }
 
-function functionDefinitions(options: EmulateOptions): FunctionDefinition[] {
+function functionDefinitions(options: EmulateOptions, cwd: string): FunctionDefinition[] {
   const specs = options.function ?? [];
   if (specs.length === 0) {
     throw new UsageError("no function to emulate", {
@@ -65,6 +83,9 @@ function functionDefinitions(options: EmulateOptions): FunctionDefinition[] {
           MAX_TIMEOUT_SECONDS,
           "Use Lambda's range, e.g. --timeout 3.",
         );
+  const assignments = (options.env ?? []).map(parseEnvAssignment);
+  const file: EnvironmentFile | undefined =
+    options.envVars === undefined ? undefined : readEnvironmentFile(options.envVars, cwd);
   return specs.map((spec) => {
     const equals = spec.indexOf("=");
     if (equals <= 0 || equals === spec.length - 1) {
@@ -72,9 +93,12 @@ function functionDefinitions(options: EmulateOptions): FunctionDefinition[] {
         hint: "name the function and its handler, e.g. --function my-fn=src/index.handler",
       });
     }
+    const name = spec.slice(0, equals);
+    const environment = functionEnvironment({ functionName: name, file, assignments });
     return {
-      name: spec.slice(0, equals),
+      name,
       handler: spec.slice(equals + 1),
+      ...(Object.keys(environment).length > 0 && { environment }),
       ...(memoryMb !== undefined && { memoryMb }),
       ...(timeoutSeconds !== undefined && { timeoutSeconds }),
     };
@@ -127,7 +151,9 @@ export async function emulateCommand(
   io: CliIo,
   stop?: Promise<void>,
 ): Promise<number> {
-  const functions = functionDefinitions(options);
+  refuseEnvFile(options as Record<string, unknown>);
+  if (options.runtime !== undefined) checkRuntimeName("--runtime", options.runtime);
+  const functions = functionDefinitions(options, io.cwd);
   const port = wholeNumber(
     "--port",
     options.port ?? "0",
@@ -149,6 +175,14 @@ export async function emulateCommand(
     1000,
     "e.g. --concurrency 4",
   );
+  const warnings: string[] = [];
+  let credentials: Record<string, string> | undefined;
+  if (options.passAwsCredentials === true) {
+    const { credentialsWarning, resolveCallerCredentials } = await import("../aws/credentials.js");
+    const resolved = await resolveCallerCredentials();
+    credentials = resolved.variables;
+    warnings.push(credentialsWarning(resolved));
+  }
   const hostCores = availableParallelism();
   installCleanupHandlers();
   const isolation = await selectLimitBackend({
@@ -168,6 +202,12 @@ export async function emulateCommand(
       isolation,
       hostCores,
       cwd: io.cwd,
+      runtime: {
+        env: io.env,
+        ...(options.runtime !== undefined && { runtime: options.runtime }),
+        ...(options.python !== undefined && { python: options.python }),
+      },
+      ...(credentials !== undefined && { credentials }),
       ...(options.region !== undefined && { region: options.region }),
     });
   } catch (error) {
@@ -176,8 +216,13 @@ export async function emulateCommand(
   // Listen for the signals before announcing the port, so a stop right after it is not missed.
   const stopped = stop ?? untilSignal();
   try {
-    const warnings = isolationWarnings(isolation, hostCores, undefined);
+    warnings.push(...isolationWarnings(isolation, hostCores, undefined), ...api.warnings);
     await write(io.stderr, warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
+    const runtimes = api.functions.map((fn) => `${fn.name} runs on ${runtimeText(fn.runtime)}`);
+    await write(
+      io.stderr,
+      [...api.notes, ...runtimes].map((line) => `lambda-tune: ${line}\n`).join(""),
+    );
     const names = functions.map((fn) => fn.name).join(", ");
     await write(io.stdout, `lambda-tune emulator listening on ${api.url} (functions: ${names})\n`);
     await stopped;

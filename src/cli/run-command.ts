@@ -55,6 +55,9 @@ export async function runCommand(
   let doc: ResultDocument;
   try {
     const described = await target.describe();
+    if (!settings.quiet) {
+      await write(io.stderr, (described.notes ?? []).map((n) => `lambda-tune: ${n}\n`).join(""));
+    }
     if (baseline !== undefined && settings.baseline !== undefined) {
       await checkSameFunction(baseline, described.name, settings.baseline, settings.force, io);
     }

@@ -15,10 +15,15 @@ import { formatMb } from "../format.js";
 import { MAX_INVOKE_PAYLOAD_BYTES, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
-import { targetNamed, targets } from "../targets/registry.js";
+import { checkTargetFlags, targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
-import { checkDependents, checkRunFlagsApply, type Dependent } from "./applicable.js";
+import {
+  checkDependents,
+  checkRunFlagsApply,
+  type Dependent,
+  refuseEnvFile,
+} from "./applicable.js";
 import { parseBaselineOptions } from "./baseline.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
@@ -184,7 +189,9 @@ export async function parseRunOptions(
   const concurrency = textOption(raw, "concurrency");
   const budget = textOption(raw, "budget");
   const target = chooseTarget(functionArg, raw, cwd);
-  checkRunFlagsApply(raw, target, targets);
+  refuseEnvFile(raw);
+  checkTargetFlags(target, raw);
+  checkRunFlagsApply(raw, target);
   checkDependents(raw, RUN_DEPENDENTS);
   return {
     functionArg,

@@ -72,6 +72,7 @@ export const RESULT_SHAPE: Shape = {
     "architecture",
     "region",
     "isolation",
+    "runtime",
     "pricing",
     "current",
     "plan",
@@ -83,6 +84,7 @@ export const RESULT_SHAPE: Shape = {
   ],
   children: {
     tool: { keys: ["name", "version"] },
+    runtime: { keys: ["name", "interpreter", "version", "compiler"] },
     pricing: { keys: ["pricePerGbSecondUsd", "pricePerRequestUsd", "source"] },
     current: { keys: ["memoryMb", "timeoutSeconds"] },
     plan: { keys: ["sizes", "invocationsPerSize", "budget", "seed"] },

@@ -83,6 +83,18 @@ export interface Recommendation {
   warnings: string[];
 }
 
+/** What ran the function on the local target: Lambda's runtime, and the program behind it here. */
+export interface RuntimeInfo {
+  /** Lambda's identifier, e.g. `python3.11`, `nodejs20.x`, `provided.al2023`. */
+  name: string;
+  /** The local program: an interpreter's path, or a custom runtime's `bootstrap`. */
+  interpreter: string;
+  /** The interpreter's version (`3.11.2`), when it has one. */
+  version?: string;
+  /** What compiled the handler first (TypeScript), e.g. `esbuild 0.28.2`. */
+  compiler?: string;
+}
+
 export interface ResultDocument {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: "lambda-tune"; version: string };
@@ -92,6 +104,7 @@ export interface ResultDocument {
   architecture: Architecture;
   region: string;
   isolation?: string;
+  runtime?: RuntimeInfo;
   pricing: {
     pricePerGbSecondUsd: number;
     pricePerRequestUsd: number;

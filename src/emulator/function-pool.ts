@@ -46,7 +46,8 @@ export function createFunctionPool(options: FunctionPoolOptions): SandboxPool {
     memoryMb,
     concurrency: Math.max(1, options.concurrency),
     cold: options.cold,
-    billInit: options.billInit,
+    // Custom runtimes' INIT has always been billed (docs/lambda-facts.md, "Billing").
+    billInit: options.billInit || options.handler.runtime.alwaysBillsInit,
     timeoutSeconds: options.timeoutSeconds,
     invokedFunctionArn:
       options.invokedFunctionArn ??

@@ -68,7 +68,10 @@ function lambdaEnvironment(config: SandboxConfig, runtimeApi: string): Record<st
     AWS_LAMBDA_LOG_STREAM_NAME: config.logStreamName,
     AWS_REGION: config.region,
     AWS_DEFAULT_REGION: config.region,
-    AWS_EXECUTION_ENV: config.runtime.executionEnv,
+    // None for OS-only runtimes (provided), as on Lambda.
+    ...(config.runtime.executionEnv !== undefined && {
+      AWS_EXECUTION_ENV: config.runtime.executionEnv,
+    }),
     AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
     TZ: "UTC",
   };

@@ -5,6 +5,7 @@ import { escapeHtml } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
 import { htmlTable } from "./html-table.js";
 import { confidenceLine, currentLines, modelLine } from "./render-summary.js";
+import { runtimeText } from "./runtime-text.js";
 
 export interface HtmlOptions {
   /** The fitted model's median duration (ms) at a memory size, drawn over the measurements. */
@@ -59,7 +60,9 @@ function paragraph(text: string, className?: string): string {
 }
 
 function header(doc: ResultDocument): string {
-  const meta = [`${doc.target} target`, doc.architecture, doc.region];
+  const meta = [`${doc.target} target`];
+  if (doc.runtime !== undefined) meta.push(runtimeText(doc.runtime));
+  meta.push(doc.architecture, doc.region);
   if (doc.isolation !== undefined) meta.push(`isolation ${doc.isolation}`);
   meta.push(`generated ${doc.generatedAt}`);
   const spans = meta.map((m) => `<span>${escapeHtml(m)}</span>`).join("");

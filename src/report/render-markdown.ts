@@ -4,6 +4,7 @@ import { formatCount, formatDuration, formatMs, formatPercent, formatUsd } from 
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 import { renderComparisonMarkdown } from "./render-comparison.js";
 import { errorsText } from "./render-table.js";
+import { runtimeText } from "./runtime-text.js";
 
 const HEAD = ["memory (MB)", "calls", "median (ms)", "p95 (ms)", "per 1M (USD)", "errors", "note"];
 
@@ -68,7 +69,9 @@ function noRecommendation(doc: ResultDocument): string {
 }
 
 function context(doc: ResultDocument): string {
-  const parts = [`${doc.target} target`, doc.architecture, doc.region];
+  const parts = [`${doc.target} target`];
+  if (doc.runtime !== undefined) parts.push(runtimeText(doc.runtime));
+  parts.push(doc.architecture, doc.region);
   if (doc.isolation !== undefined) parts.push(`isolation ${doc.isolation}`);
   const { invocations, usd } = doc.tuningCost;
   parts.push(`this sweep: ${formatCount(invocations, "invocation")}, ${formatUsd(usd)}`);

@@ -3,6 +3,7 @@ import type { ResultDocument, Tier } from "../document/result.js";
 import { formatMs, formatUsd } from "../format.js";
 import { OUT_OF_MEMORY } from "../lambda.js";
 import { paint, stripAnsi } from "./ansi.js";
+import { runtimeText } from "./runtime-text.js";
 import { wrapText } from "./wrap-text.js";
 
 export interface TableOptions {
@@ -60,6 +61,7 @@ function headerLines(doc: ResultDocument, { color, width }: TableOptions): strin
   const parts = [
     paint(doc.function, "bold", color),
     `${doc.target} target`,
+    ...(doc.runtime === undefined ? [] : [runtimeText(doc.runtime)]),
     doc.architecture,
     doc.region,
   ];

@@ -1,6 +1,6 @@
 import type { Invocation } from "../document/invocation.js";
 import type { Plan } from "../document/plan.js";
-import type { Architecture, ResultDocument, TargetKind } from "../document/result.js";
+import type { Architecture, ResultDocument, RuntimeInfo, TargetKind } from "../document/result.js";
 import type { RawOptions } from "../flags.js";
 import type { Pricing } from "../model/pricing.js";
 
@@ -18,8 +18,12 @@ export interface FunctionInfo {
    * `cgroup-v1`, `user-space-throttle` or `none`; absent for aws and replay.
    */
   isolation?: string;
+  /** Which runtime and local interpreter ran the function (local target). */
+  runtime?: RuntimeInfo;
   /** Things the user should know about this run (printed, and kept in the result). */
   warnings: string[];
+  /** Lines for stderr that are no part of the result (how long compiling took). */
+  notes?: string[];
 }
 
 /** A memory size made ready to invoke (aws: a published version; local: sandboxes). */
@@ -77,6 +81,8 @@ export interface PreflightContext {
 export interface TargetOption {
   flags: string;
   description: string;
+  /** Given more than once, its values are collected into a list (`--env A=1 --env B=2`). */
+  repeatable?: boolean;
 }
 
 /** What every target is created from: the function and the run's shared settings. */

@@ -149,6 +149,7 @@ export function buildResult(
     warnings,
   };
   if (info.isolation !== undefined) doc.isolation = info.isolation;
+  if (info.runtime !== undefined) doc.runtime = { ...info.runtime };
   if (info.currentMemoryMb !== undefined || info.currentTimeoutSeconds !== undefined) {
     doc.current = {
       ...(info.currentMemoryMb !== undefined && { memoryMb: info.currentMemoryMb }),

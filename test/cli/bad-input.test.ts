@@ -94,25 +94,23 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
     ]) {
       await refused(
         ["run", HANDLER, ...flag],
-        new RegExp(`${flag[0]} is a flag of the aws target, and this run is on the local target`),
+        new RegExp(`${flag[0]} applies to the aws target, not the local target`),
       );
     }
     for (const flag of [["--cold"], ["--isolation", "none"], ["--no-bill-init"]]) {
       await refused(
         ["run", "my-fn", ...flag],
-        new RegExp(`${flag[0]} is a flag of the local target, and this run is on the aws target`),
+        new RegExp(`${flag[0]} applies to the local target, not the aws target`),
         AWS,
       );
       await refused(
         ["run", ...REPLAY, ...flag],
-        new RegExp(
-          `${flag[0]} is a flag of the local target, and this run is on the replay target`,
-        ),
+        new RegExp(`${flag[0]} applies to the local target, not the replay target`),
       );
     }
     await refused(
       ["run", ...REPLAY, "--endpoint-url", "http://127.0.0.1:1"],
-      /is a flag of the aws target/,
+      /applies to the aws target, not the replay target/,
     );
   });
 
@@ -123,6 +121,19 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
     );
     await refused(["run", ...REPLAY, "--concurrency", "2"], /--concurrency does not apply/);
     await refused(["run", ...REPLAY, "--payload-file", "x.json"], /--payload-file does not apply/);
+  });
+
+  it("--env-file is not a flag of ours: Node.js would read it too, so the file flag is --env-vars", async () => {
+    // In-process here: run as a process, Node.js 20 would take --env-file itself (nodejs/node#54232).
+    for (const argv of [
+      ["run", HANDLER, "--env-file", "x.env"],
+      ["emulate", "--function", `f=${HANDLER}`, "--env-file", "x.env"],
+    ]) {
+      const run = await runInProcess(argv);
+      assert.equal(run.code, 2);
+      assert.match(run.stderr, /--env-file is Node\.js's own flag, not lambda-tune's/);
+      assert.match(run.stderr, /--env-vars FILE/);
+    }
   });
 
   it("a flag without the one it modifies", async () => {

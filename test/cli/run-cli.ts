@@ -14,7 +14,11 @@ export interface CliRun {
 
 export function runCli(
   args: readonly string[],
-  options: { input?: string; env?: Record<string, string>; cwd?: string } = {},
+  options: {
+    input?: string;
+    env?: Record<string, string>;
+    cwd?: string;
+  } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {

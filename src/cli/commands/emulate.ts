@@ -1,3 +1,4 @@
+import { Option } from "commander";
 import type { RegisterCommand } from "./command.js";
 
 export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) => {
@@ -8,8 +9,30 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
     )
     .option(
       "--function <NAME=handler>",
-      "a function and its handler, path/to/file.export (repeatable)",
+      "a function and its handler: path/to/file.export (.js, .ts), path/to/module.function (Python) or path/to/bootstrap (repeatable)",
       (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--runtime <name>",
+      "Lambda's runtime of every function, e.g. python3.12 (default: each handler's file says)",
+    )
+    .option(
+      "--python <interpreter>",
+      "the Python for Python functions (default: .venv, else python3)",
+    )
+    .option(
+      "--env <KEY=VALUE>",
+      "a variable of every function's environment (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option(
+      "--env-vars <file>",
+      "the functions' environment: a dotenv file, or SAM CLI's --env-vars JSON (sections by function name)",
+    )
+    .addOption(new Option("--env-file <file>").hideHelp())
+    .option(
+      "--pass-aws-credentials",
+      "give the sandboxes your AWS credentials (the SDK's default chain), as Lambda gives the role's",
     )
     .option("--port <port>", "port on 127.0.0.1 (default 0: a free one, printed)")
     .option("--memory <MB>", "initial memory size of every function, 128..10240 (default 128)")

@@ -48,10 +48,15 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
       "--timeout <seconds>",
       "the function timeout during the sweep, 1..900 (local default 30; aws: the function's own)",
     );
+  command.addOption(new Option("--env-file <file>").hideHelp());
   // Each target's own flags, named after it in --help.
   for (const target of targets) {
     for (const option of target.options) {
-      command.addOption(new Option(option.flags, `${target.kind}: ${option.description}`));
+      const added = new Option(option.flags, `${target.kind}: ${option.description}`);
+      if (option.repeatable === true) {
+        added.argParser((value: string, previous: string[] = []) => [...previous, value]);
+      }
+      command.addOption(added);
     }
   }
   command

@@ -1,7 +1,13 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { UsageError } from "../../errors.js";
-import { handlerForms, locateHandler } from "../runtimes/index.js";
+import {
+  findHandler,
+  handlerForms,
+  type PreparedHandler,
+  prepareHandler,
+  type RuntimeRequest,
+} from "../runtimes/index.js";
 import type { EmulatedFunction } from "./function-store.js";
 
 /** A function the emulator serves, as the caller defines it. */
@@ -27,24 +33,36 @@ function checkRange(what: string, value: number, min: number, max: number, hint:
   }
 }
 
-/** Checks a definition and builds the function's first state; bad input is a UsageError. */
-export function emulatedFunction(
+/**
+ * Finds a definition's handler and resolves its runtime (the interpreter, a
+ * TypeScript compile); bad input is a UsageError naming the function.
+ */
+export async function prepareFunction(
   definition: FunctionDefinition,
-  cwd: string,
-  now: number,
-): EmulatedFunction {
+  request: RuntimeRequest,
+): Promise<PreparedHandler> {
   const { name } = definition;
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) {
     throw new UsageError(`'${name}' is not a Lambda function name`, {
       hint: "Use 1 to 64 letters, digits, hyphens and underscores, e.g. my-function.",
     });
   }
-  const located = locateHandler(definition.handler, cwd);
-  if (located === undefined) {
+  if (findHandler(definition.handler, request.cwd, request.runtime) === undefined) {
     throw new UsageError(`no handler file for ${definition.handler} (function ${name})`, {
-      hint: `Name the handler Lambda-style, relative to the current directory: ${handlerForms()}, e.g. src/index.handler.`,
+      hint: `Name the handler Lambda-style, relative to the current directory (${handlerForms(request.runtime)}), e.g. src/index.handler.`,
     });
   }
+  return prepareHandler(definition.handler, request.cwd, request);
+}
+
+/** Checks a definition and builds the function's first state; bad input is a UsageError. */
+export function emulatedFunction(
+  definition: FunctionDefinition,
+  prepared: PreparedHandler,
+  now: number,
+): EmulatedFunction {
+  const { name } = definition;
+  const located = prepared.located;
   const memoryMb = definition.memoryMb ?? DEFAULT_MEMORY_MB;
   const timeoutSeconds = definition.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
   checkRange(

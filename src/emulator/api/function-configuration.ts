@@ -20,6 +20,15 @@ interface Shown {
   arnQualifier?: string;
 }
 
+/**
+ * Lambda's runtime version ARN (`arn:aws:lambda:REGION::runtime:ID`), its ID
+ * naming the local interpreter that runs the function: `local:3.11.2:/usr/bin/python3.11`.
+ */
+function runtimeVersionArn(fn: EmulatedFunction, region: string): string {
+  const { path, version } = fn.code.runtime.interpreter;
+  return `arn:aws:lambda:${region}::runtime:local:${version ?? ""}:${path}`;
+}
+
 function configuration(fn: EmulatedFunction, shown: Shown, region: string) {
   const { settings } = shown;
   const variables = Object.keys(settings.environment).length;
@@ -27,6 +36,7 @@ function configuration(fn: EmulatedFunction, shown: Shown, region: string) {
     FunctionName: fn.name,
     FunctionArn: functionArn(region, fn.name, shown.arnQualifier),
     Runtime: fn.code.runtime.name,
+    RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(fn, region) },
     Role: `arn:aws:iam::${ACCOUNT_ID}:role/lambda-tune-emulator`,
     Handler: fn.code.handler,
     CodeSize: fn.codeSize,

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { MAX_MEMORY_MB, MAX_TIMEOUT_SECONDS, MIN_MEMORY_MB } from "../../lambda.js";
+import {
+  MAX_MEMORY_MB,
+  MAX_TIMEOUT_SECONDS,
+  MIN_MEMORY_MB,
+  RESERVED_ENVIRONMENT,
+} from "../../lambda.js";
 import type { LocatedHandler } from "../runtimes/runtime.js";
 import {
   functionNotFound,
@@ -123,6 +128,14 @@ function checkEnvironment(value: unknown): Record<string, string> {
       );
     }
     result[key] = entry;
+  }
+  const reserved = Object.keys(result).filter((key) => RESERVED_ENVIRONMENT.includes(key));
+  if (reserved.length > 0) {
+    // Lambda's own words (docs/lambda-facts.md, "Runtime API").
+    throw invalidParameter(
+      "Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. " +
+        `Reserved keys used in this request: ${reserved.join(", ")}`,
+    );
   }
   return result;
 }

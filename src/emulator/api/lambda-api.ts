@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { RuntimeInfo } from "../../document/result.js";
 import { UsageError } from "../../errors.js";
 import { MAX_INVOKE_PAYLOAD_BYTES } from "../../lambda.js";
 import type { LimitBackend } from "../limits/types.js";
+import { type PreparedHandler, type RuntimeRequest, runtimeInfo } from "../runtimes/index.js";
 import {
   ApiError,
   resourceConflict,
@@ -11,7 +13,7 @@ import {
   serviceError,
   tooManyRequests,
 } from "./api-error.js";
-import { emulatedFunction, type FunctionDefinition } from "./emulated-function.js";
+import { emulatedFunction, type FunctionDefinition, prepareFunction } from "./emulated-function.js";
 import { FaultInjector, type FaultKind, type FaultPlan, parseFaultSpec } from "./faults.js";
 import { functionArn, parseFunctionReference } from "./function-reference.js";
 import { FunctionStore } from "./function-store.js";
@@ -34,6 +36,10 @@ export interface LambdaApiOptions {
   hostCores: number;
   /** Where relative handler paths start. */
   cwd: string;
+  /** `--runtime` and `--python` for every function, and the environment interpreters are found in (process.env when absent). */
+  runtime?: Partial<Omit<RuntimeRequest, "cwd">>;
+  /** Added to every sandbox's environment, never shown in the configuration (`--pass-aws-credentials`). */
+  credentials?: Readonly<Record<string, string>>;
   region?: string;
   /** Sandboxes one function version may run at once (default 4); more calls wait. */
   concurrency?: number;
@@ -50,6 +56,12 @@ export interface LambdaApi {
   url: string;
   port: number;
   faults: FaultInjector;
+  /** Each function and what runs it, in the order defined. */
+  functions: { name: string; runtime: RuntimeInfo }[];
+  /** What the user should know about the functions' runtimes (a version other than asked for). */
+  warnings: string[];
+  /** Lines worth showing once (how long compiling took). */
+  notes: string[];
   /** Stops listening, ends every sandbox, waits for background invocations, disposes the isolation. */
   close(): Promise<void>;
 }
@@ -87,16 +99,26 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
   const now = options.clock ?? Date.now;
   const region = options.region ?? "us-east-1";
   const store = new FunctionStore(region, now, options.updateDelayMs ?? 200);
+  const prepared: PreparedHandler[] = [];
+  const disposePrepared = () => Promise.all(prepared.map((handler) => handler.dispose()));
   try {
+    const request: RuntimeRequest = {
+      ...options.runtime,
+      env: options.runtime?.env ?? process.env,
+      cwd: options.cwd,
+    };
     for (const definition of options.functions) {
       if (store.has(definition.name)) {
         throw new UsageError(`function ${definition.name} is defined twice`, {
           hint: "Give every function its own name.",
         });
       }
-      store.add(emulatedFunction(definition, options.cwd, now()));
+      const handler = await prepareFunction(definition, request);
+      prepared.push(handler);
+      store.add(emulatedFunction(definition, handler, now()));
     }
   } catch (error) {
+    await disposePrepared();
     await options.isolation.dispose();
     throw error;
   }
@@ -107,6 +129,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     region,
     concurrency: options.concurrency ?? 4,
     billInit: true,
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
     onLog: (name, log, stream) => logs.appendLog(`/aws/lambda/${name}`, stream, log),
   });
   const faults = new FaultInjector(options.faults);
@@ -253,6 +276,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       });
     });
   } catch (error) {
+    await disposePrepared();
     await options.isolation.dispose();
     throw error;
   }
@@ -263,6 +287,14 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    functions: options.functions.map((definition, i) => ({
+      name: definition.name,
+      runtime: runtimeInfo(prepared[i] as PreparedHandler),
+    })),
+    warnings: prepared.flatMap((handler, i) =>
+      handler.warnings.map((w) => `${options.functions[i]?.name}: ${w}`),
+    ),
+    notes: prepared.flatMap((handler) => handler.notes),
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -271,6 +303,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         while (background.size > 0) await Promise.all([...background]);
         await stopped;
         await options.isolation.dispose();
+        await disposePrepared();
       })();
       return closing;
     },

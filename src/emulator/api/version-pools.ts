@@ -12,6 +12,8 @@ export interface VersionPoolsOptions {
   /** Sandboxes one version may run at once; more calls wait for one. */
   concurrency: number;
   billInit: boolean;
+  /** Added to every sandbox's environment after the function's own (`--pass-aws-credentials`). */
+  credentials?: Readonly<Record<string, string>>;
   onLog: (functionName: string, log: string, logStreamName: string) => void;
 }
 
@@ -87,7 +89,7 @@ export class VersionPools {
         cold: false,
         billInit: this.options.billInit,
         region: this.options.region,
-        env: settings.environment,
+        env: { ...settings.environment, ...this.options.credentials },
         isolation: this.options.isolation,
         hostCores: this.options.hostCores,
         invokedFunctionArn: functionArn(

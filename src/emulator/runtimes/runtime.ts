@@ -15,33 +15,42 @@ export interface Launch {
   args: string[];
 }
 
+/** The program that runs a handler on this machine, as the header, the result and the API say it. */
+export interface LocalInterpreter {
+  /** Its path: an interpreter (`/usr/bin/python3.11`) or a custom runtime's `bootstrap`. */
+  path: string;
+  /** Its version (`3.11.2`), when it has one. */
+  version?: string;
+}
+
 /**
- * One Lambda runtime as the emulator runs it: what its handlers look like,
+ * One Lambda runtime as the emulator runs it, with its interpreter resolved:
  * how to start its runtime client in a sandbox, and how it reports what went
- * wrong. Adding a runtime is a folder beside node/ with one of these, and a
- * line in ./index.ts.
+ * wrong. A runtime family (./family.ts) finds handlers and makes these.
  */
 export interface Runtime {
-  /** Lambda's identifier for it, e.g. `nodejs20.x`. */
+  /** Lambda's identifier for it, e.g. `nodejs20.x`, `python3.12`, `provided.al2023`. */
   readonly name: string;
-  /** What a handler of this runtime looks like, for messages (`path/to/file.export (.js, .mjs, .cjs)`). */
-  readonly handlerForm: string;
-  /** `AWS_EXECUTION_ENV` in its sandboxes. */
-  readonly executionEnv: string;
+  /** `AWS_EXECUTION_ENV` in its sandboxes; Lambda sets none for OS-only runtimes (provided). */
+  readonly executionEnv: string | undefined;
   /** `INIT_START Runtime Version:` in its logs, e.g. `nodejs:20.v0`. */
   readonly runtimeVersion: string;
+  readonly interpreter: LocalInterpreter;
+  /** Custom runtimes' INIT has always been billed (docs/lambda-facts.md, "Billing"). */
+  readonly alwaysBillsInit: boolean;
   /**
-   * The handler `spec` names, relative to `cwd` (the task root) or absolute;
-   * undefined when `spec` is not a handler of this runtime or its file is missing.
+   * Init errors a probe may report that no retry or memory size can fix: the
+   * handler is refused before the sweep (exit 2) instead of failing every size.
    */
-  locate(spec: string, cwd: string): LocatedHandler | undefined;
+  readonly unfixableInitErrors: ReadonlySet<string>;
   /** How to start the runtime client in a sandbox of `memoryMb` (its memory bounds included). */
   launch(memoryMb: number): Launch;
   /**
    * How to load a handler once without a Runtime API: the process prints a
    * last line `{"ok":true}` or `{"ok":false,"errorType","errorMessage"}`.
+   * Absent when the runtime is probed against a Runtime API instead (provided).
    */
-  probe(handler: LocatedHandler): Launch;
+  probe?(handler: LocatedHandler): Launch;
   /** Whether the runtime's own output says it ran out of memory (V8's heap limit, say). */
   reportsOutOfMemory(output: string): boolean;
   /** What to do about an init error no retry can fix (module missing, handler not found). */

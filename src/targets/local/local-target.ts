@@ -1,13 +1,19 @@
 import type { Architecture } from "../../document/result.js";
 import { createFunctionPool } from "../../emulator/function-pool.js";
 import type { LimitBackend } from "../../emulator/limits/types.js";
-import { handlerForms, type LocatedHandler, locateHandler } from "../../emulator/runtimes/index.js";
+import {
+  findHandler,
+  type LocatedHandler,
+  type PreparedHandler,
+  prepareHandler,
+  pythonFamily,
+  runtimeInfo,
+} from "../../emulator/runtimes/index.js";
 import { probeHandler } from "../../emulator/runtimes/probe.js";
 import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
 import { formatMb } from "../../format.js";
 import {
-  HANDLER_INIT_ERRORS,
   isLambdaMemorySize,
   MAX_MEMORY_MB,
   MAX_TIMEOUT_SECONDS,
@@ -20,9 +26,15 @@ import type { FunctionInfo, PreparedSize, Target } from "../target.js";
 import { defaultFunctionName } from "./handler-spec.js";
 
 export interface LocalTargetOptions {
-  /** Lambda-style (`path/to/file.export`), relative to `cwd` (the task root) or absolute. */
+  /** Lambda-style (`path/to/file.export`, `path/to/bootstrap`), relative to `cwd` or absolute. */
   handler: string;
   cwd?: string;
+  /** `--runtime`: one of Lambda's runtime identifiers; by default the handler's file says which. */
+  runtime?: string;
+  /** `--python`: the Python interpreter for a Python handler. */
+  python?: string;
+  /** The caller's environment, where interpreters are looked up (PATH); process.env when absent. */
+  callerEnv?: Readonly<Record<string, string | undefined>>;
   functionName?: string;
   /** The function timeout, whole seconds from 1 to 900 (default 3). */
   timeoutSeconds?: number;
@@ -43,6 +55,8 @@ export interface LocalTargetOptions {
   plannedSizes?: readonly number[];
   /** Receives every invocation's log (INIT_START/START..REPORT). */
   onLog?: (log: string) => void;
+  /** Things the user should know about the run, shown with describe()'s own (credentials passed). */
+  warnings?: readonly string[];
 }
 
 function hostArchitecture(): Architecture {
@@ -101,17 +115,25 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       { hint: "Pass a timeout such as 3 (Lambda's default) or 30." },
     );
   }
-  const located = locateHandler(options.handler, cwd);
+  const site = findHandler(options.handler, cwd, options.runtime);
   const functionName =
-    options.functionName ??
-    (located === undefined ? "local-function" : defaultFunctionName(located));
+    options.functionName ?? (site === undefined ? "local-function" : defaultFunctionName(site));
+  let prepared: PreparedHandler | undefined;
 
   async function validate(): Promise<LocatedHandler> {
-    if (located === undefined) {
-      throw new UsageError(`no handler file for ${options.handler}`, {
-        hint: `Name the handler Lambda-style, relative to the current directory: ${handlerForms()}, e.g. src/index.handler.`,
-      });
+    if (options.python !== undefined && site !== undefined && site.family !== pythonFamily) {
+      throw new UsageError(
+        `--python applies to Python handlers, and ${options.handler} is a ${site.family.label} handler`,
+        { hint: "Leave out --python, or name a Python handler (path/to/module.function)." },
+      );
     }
+    prepared = await prepareHandler(options.handler, cwd, {
+      env: options.callerEnv ?? process.env,
+      cwd,
+      ...(options.runtime !== undefined && { runtime: options.runtime }),
+      ...(options.python !== undefined && { python: options.python }),
+    });
+    const located = prepared.located;
     const probe = await probeHandler(located, {
       PATH: process.env.PATH ?? "",
       ...env,
@@ -121,7 +143,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       LAMBDA_TASK_ROOT: located.taskRoot,
       _HANDLER: located.handler,
     });
-    if (probe.ok === false && HANDLER_INIT_ERRORS.has(probe.errorType)) {
+    if (probe.ok === false && located.runtime.unfixableInitErrors.has(probe.errorType)) {
       throw new UsageError(
         `handler ${options.handler} cannot run: ${probe.errorType}: ${probe.errorMessage}`,
         { hint: located.runtime.initErrorHint(probe.errorType, located) },
@@ -140,19 +162,26 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     kind: "local",
 
     async describe(): Promise<FunctionInfo> {
-      await validateOnce();
-      const warnings = isolationWarnings(
-        options.isolation,
-        options.hostCores,
-        options.plannedSizes,
-      );
+      const { runtime } = await validateOnce();
+      const warnings = [
+        ...isolationWarnings(options.isolation, options.hostCores, options.plannedSizes),
+        ...(prepared?.warnings ?? []),
+        ...(options.warnings ?? []),
+      ];
+      if (options.billInit === false && runtime.alwaysBillsInit) {
+        warnings.push(
+          `--no-bill-init does not apply to ${runtime.name}: custom runtimes' INIT has always been billed, so it is billed here too.`,
+        );
+      }
       const info: FunctionInfo = {
         name: options.handler,
         architecture: options.architecture ?? hostArchitecture(),
         region,
         currentTimeoutSeconds: timeoutSeconds,
         isolation: options.isolation.kind,
+        ...(prepared !== undefined && { runtime: runtimeInfo(prepared) }),
         warnings,
+        notes: [...(prepared?.notes ?? [])],
       };
       return info;
     },
@@ -200,6 +229,7 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
       pools.clear();
       await Promise.all(all.map((pool) => pool.release()));
       await options.isolation.dispose();
+      await prepared?.dispose();
     },
   };
 }

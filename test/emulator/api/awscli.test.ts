@@ -39,7 +39,14 @@ describe("the AWS CLI against the emulator", {
     t = await startTestApi({
       functions: [
         { name: "noop", handler: "fixtures/functions/noop/index.handler", memoryMb: 128 },
+        {
+          name: "py",
+          handler: "fixtures/functions/python/throws/lambda_function.lambda_handler",
+          memoryMb: 128,
+        },
+        { name: "shell", handler: "fixtures/functions/provided/shell/function.handler" },
       ],
+      runtime: { python: process.env.LAMBDA_TUNE_TEST_PYTHON ?? "python3" },
       updateDelayMs: 100,
     });
     dir = mkdtempSync(join(tmpdir(), "lambda-tune-awscli-"));
@@ -93,6 +100,51 @@ describe("the AWS CLI against the emulator", {
     assert.equal(readFileSync(outfile, "utf8"), "null");
     const record = parseLogTail(Buffer.from(result.LogResult, "base64").toString("utf8"));
     assert.equal(record?.memorySizeMB, 128);
+  });
+
+  it("invokes a Python function and a custom runtime, errors and logs as Lambda reports them", async () => {
+    const outfile = join(dir, "python.json");
+    const failed = (await aws(
+      "lambda",
+      "invoke",
+      "--function-name",
+      "py",
+      "--cli-binary-format",
+      "raw-in-base64-out",
+      "--payload",
+      '{"message": "from the CLI"}',
+      "--log-type",
+      "Tail",
+      outfile,
+    )) as { StatusCode: number; FunctionError: string; LogResult: string };
+    assert.equal(failed.StatusCode, 200);
+    assert.equal(failed.FunctionError, "Unhandled");
+    const body = JSON.parse(readFileSync(outfile, "utf8"));
+    assert.equal(body.errorType, "ValueError");
+    assert.equal(body.errorMessage, "from the CLI");
+    const log = Buffer.from(failed.LogResult, "base64").toString("utf8");
+    assert.match(log, /about to fail for \{"message": "from the CLI"\}/);
+    assert.equal(parseLogTail(log)?.errorType, "ValueError");
+
+    const shellOut = join(dir, "shell.json");
+    await aws(
+      "lambda",
+      "invoke",
+      "--function-name",
+      "shell",
+      "--cli-binary-format",
+      "raw-in-base64-out",
+      "--payload",
+      '{"n": 7}',
+      shellOut,
+    );
+    assert.deepEqual(JSON.parse(readFileSync(shellOut, "utf8")).echo, { n: 7 });
+    const config = (await aws("lambda", "get-function-configuration", "--function-name", "py")) as {
+      Runtime: string;
+      RuntimeVersionConfig: { RuntimeVersionArn: string };
+    };
+    assert.match(config.Runtime, /^python3\.\d+$/);
+    assert.match(config.RuntimeVersionConfig.RuntimeVersionArn, /::runtime:local:3\./);
   });
 
   it("reads and updates the configuration, publishes and lists versions", async () => {

@@ -12,6 +12,8 @@ import {
 } from "@aws-sdk/client-lambda";
 import type { EmulateOptions } from "../../../src/cli/emulate-command.js";
 import { isRunning } from "../fixture-pool.js";
+import { TEST_PYTHON } from "../runtimes/prepared-pool.js";
+import { missing, taskRoot } from "../runtimes/runtime-process.js";
 import { CREDENTIALS, ROOT, sleep } from "./api-fixture.js";
 
 // The built CLI, as a user runs it (npm test builds it first).
@@ -21,6 +23,8 @@ const CLI = fileURLToPath(new URL("../../../bin/lambda-tune.js", import.meta.url
 function emulateArgs(options: EmulateOptions): string[] {
   const args = ["emulate"];
   for (const handler of options.function ?? []) args.push("--function", handler);
+  for (const variable of options.env ?? []) args.push("--env", variable);
+  if (options.passAwsCredentials === true) args.push("--pass-aws-credentials");
   const flags: [keyof EmulateOptions, string][] = [
     ["port", "--port"],
     ["memory", "--memory"],
@@ -29,6 +33,9 @@ function emulateArgs(options: EmulateOptions): string[] {
     ["concurrency", "--concurrency"],
     ["region", "--region"],
     ["isolation", "--isolation"],
+    ["runtime", "--runtime"],
+    ["python", "--python"],
+    ["envVars", "--env-vars"],
   ];
   for (const [key, flag] of flags) {
     const value = options[key];
@@ -165,6 +172,56 @@ describe("lambda-tune emulate", () => {
     assert.deepEqual(cgroupsOf(emulator.child.pid ?? -1), []);
   }
 
+  it("serves Python and custom-runtime functions with their environment, and says what runs each", {
+    skip: missing(TEST_PYTHON, "python3") || missing("curl", "curl"),
+  }, async () => {
+    const root = taskRoot({ "env.json": JSON.stringify({ py: { TABLE_NAME: "orders" } }) });
+    const emulator = emulate({
+      function: [
+        "py=fixtures/functions/python/env/lambda_function.lambda_handler",
+        "shell=fixtures/functions/provided/shell/function.handler",
+      ],
+      python: TEST_PYTHON,
+      env: ["STAGE=dev"],
+      envVars: join(root.dir, "env.json"),
+      isolation: "none",
+    });
+    try {
+      const line = await emulator.line;
+      if (line === undefined) assert.fail(`no line on stdout: ${(await emulator.exited).stderr}`);
+      const port = /127\.0\.0\.1:(\d+) \(functions: py, shell\)$/.exec(line)?.[1];
+      assert.ok(port, line);
+      const lambda = new LambdaClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region: "us-east-1",
+        credentials: CREDENTIALS,
+      });
+      try {
+        const py = await lambda.send(new InvokeCommand({ FunctionName: "py" }));
+        const body = JSON.parse(Buffer.from(py.Payload ?? []).toString("utf8"));
+        assert.equal(body.TABLE_NAME, "orders");
+        assert.equal(body.STAGE, "dev");
+        assert.equal(body.credentials, false);
+        const shell = await lambda.send(
+          new InvokeCommand({ FunctionName: "shell", Payload: Buffer.from("[1]") }),
+        );
+        assert.deepEqual(JSON.parse(Buffer.from(shell.Payload ?? []).toString("utf8")).echo, [1]);
+      } finally {
+        lambda.destroy();
+      }
+      emulator.child.kill("SIGTERM");
+      const exit = await emulator.exited;
+      assert.equal(exit.code, 0, exit.stderr);
+      assert.match(exit.stderr, /lambda-tune: py runs on python3\.\d+ \(\S+ 3\.\d+\.\d+\)\n/);
+      assert.match(exit.stderr, /lambda-tune: shell runs on provided\.al2023 \(\S+\/bootstrap\)\n/);
+    } finally {
+      if (emulator.child.exitCode === null && emulator.child.signalCode === null) {
+        emulator.child.kill("SIGKILL");
+      }
+      root.remove();
+    }
+  });
+
   it("rejects bad input with exit 2 and a hint", async () => {
     const busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, "127.0.0.1", resolve));
@@ -180,6 +237,22 @@ describe("lambda-tune emulate", () => {
           /no handler file for fixtures\/functions\/missing/,
         ],
         [{}, /no function to emulate/],
+        [
+          { function: ["noop=fixtures/functions/noop/index.handler"], runtime: "java21" },
+          /unknown --runtime 'java21'[\s\S]*use one of Lambda's runtimes: nodejs20\.x/,
+        ],
+        [
+          { function: ["noop=fixtures/functions/noop/index.handler"], env: ["AWS_REGION=x"] },
+          /--env AWS_REGION=x: AWS_REGION is reserved/,
+        ],
+        [
+          { function: ["noop=fixtures/functions/noop/index.handler"], env: ["STAGE"] },
+          /--env STAGE has no '='/,
+        ],
+        [
+          { function: ["noop=fixtures/functions/noop/index.handler"], envVars: "missing.env" },
+          /cannot read --env-vars missing\.env: no such file/,
+        ],
         [
           { function: ["noop=fixtures/functions/noop/index.handler"], port: "http" },
           /--port must be a whole number/,

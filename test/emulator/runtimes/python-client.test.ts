@@ -469,11 +469,11 @@ def lambda_handler(event, context):
           "Runtime.MalformedHandlerName",
           /^Bad handler/,
         ],
-        // Lambda would load it and fail every invocation: refused before a sweep.
+        // Lambda would load it and fail every invocation (TypeError): refused before a sweep.
         [
           `${PYTHON_FIXTURES}noop`,
           "lambda_function.SETTINGS",
-          "TypeError",
+          "Runtime.HandlerNotFound",
           /'dict' object is not callable/,
         ],
       ];

@@ -31,9 +31,13 @@ export function splitHandler(handler: string): { modulePath: string; exportPath:
 }
 
 /** The handler's module file under the task root, or undefined when no candidate exists. */
-export function resolveHandlerFile(taskRoot: string, modulePath: string): string | undefined {
+export function resolveHandlerFile(
+  taskRoot: string,
+  modulePath: string,
+  extensions: readonly string[] = EXTENSIONS,
+): string | undefined {
   const base = resolve(taskRoot, modulePath);
-  for (const ext of EXTENSIONS) if (existsSync(base + ext)) return base + ext;
+  for (const ext of extensions) if (existsSync(base + ext)) return base + ext;
   return undefined;
 }
 

@@ -1,8 +1,11 @@
 import { existsSync } from "node:fs";
-import { basename, dirname, isAbsolute, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Launch, LocatedHandler, Runtime } from "../runtime.js";
-import { resolveHandlerFile, splitHandler } from "./load-handler.js";
+import { HANDLER_INIT_ERRORS } from "../../../lambda.js";
+import type { Launch, Runtime } from "../runtime.js";
+import { splitHandler } from "./load-handler.js";
+
+/** Lambda's Node.js runtimes lambda-tune knows (docs/lambda-facts.md, "Runtimes"). */
+export const NODE_RUNTIME_NAMES: readonly string[] = ["nodejs20.x", "nodejs22.x"];
 
 /**
  * The runtime client's entry point: the compiled .js beside this module when
@@ -31,48 +34,44 @@ export function nodeHeapFlags(memoryMb: number): string[] {
   ];
 }
 
-/** Node.js handlers (`path/to/file.export`, CommonJS or ESM), run by this Node.js. */
-export const nodeRuntime: Runtime = {
-  name: "nodejs20.x",
-  handlerForm: "path/to/file.export (.js, .mjs or .cjs)",
-  executionEnv: "AWS_Lambda_nodejs20.x",
-  runtimeVersion: "nodejs:20.v0",
+export interface NodeRuntimeOptions {
+  /** Stack traces through source maps (`--enable-source-maps`): for compiled TypeScript. */
+  sourceMaps?: boolean;
+}
 
-  locate(spec: string, cwd: string): LocatedHandler | undefined {
-    let parts: { modulePath: string; exportPath: string[] };
-    try {
-      parts = splitHandler(spec);
-    } catch {
-      return undefined;
-    }
-    // A relative spec is taken from cwd (the task root); an absolute one from its own directory.
-    const taskRoot = isAbsolute(parts.modulePath) ? dirname(parts.modulePath) : resolve(cwd);
-    const modulePath = isAbsolute(parts.modulePath)
-      ? basename(parts.modulePath)
-      : relative(taskRoot, resolve(taskRoot, parts.modulePath));
-    const file = resolveHandlerFile(taskRoot, modulePath);
-    if (file === undefined) return undefined;
-    return {
-      runtime: nodeRuntime,
-      taskRoot,
-      handler: `${modulePath}.${parts.exportPath.join(".")}`,
-      file,
-    };
-  },
+/**
+ * Node.js handlers run by the Node.js running lambda-tune: its major version
+ * names the runtime (`nodejs20.x`) and `AWS_EXECUTION_ENV`.
+ */
+export function createNodeRuntime(options: NodeRuntimeOptions = {}): Runtime {
+  const major = process.versions.node.split(".")[0] ?? "20";
+  const name = `nodejs${major}.x`;
+  const extraFlags = options.sourceMaps === true ? ["--enable-source-maps"] : [];
+  return {
+    name,
+    executionEnv: `AWS_Lambda_${name}`,
+    runtimeVersion: `nodejs:${major}.v0`,
+    interpreter: { path: process.execPath, version: process.versions.node },
+    alwaysBillsInit: false,
+    unfixableInitErrors: HANDLER_INIT_ERRORS,
 
-  launch: (memoryMb) => entry("bootstrap", nodeHeapFlags(memoryMb)),
-  probe: (handler) => {
-    const launch = entry("probe", []);
-    return { command: launch.command, args: [...launch.args, handler.taskRoot, handler.handler] };
-  },
+    launch: (memoryMb) => entry("bootstrap", [...extraFlags, ...nodeHeapFlags(memoryMb)]),
+    probe: (handler) => {
+      const launch = entry("probe", extraFlags);
+      return { command: launch.command, args: [...launch.args, handler.taskRoot, handler.handler] };
+    },
 
-  reportsOutOfMemory: (output) => /JavaScript heap out of memory|Reached heap limit/.test(output),
+    reportsOutOfMemory: (output) => /JavaScript heap out of memory|Reached heap limit/.test(output),
 
-  initErrorHint(errorType, handler) {
-    if (errorType !== "Runtime.HandlerNotFound") {
-      return `Fix ${handler.file} (and install its dependencies) so that it loads, then run again.`;
-    }
-    const { exportPath } = splitHandler(handler.handler);
-    return `Export a function named ${exportPath.join(".")} from ${handler.file}, or name the export that is the handler.`;
-  },
-};
+    initErrorHint(errorType, handler) {
+      if (errorType !== "Runtime.HandlerNotFound") {
+        return `Fix ${handler.file} (and install its dependencies) so that it loads, then run again.`;
+      }
+      const { exportPath } = splitHandler(handler.handler);
+      return `Export a function named ${exportPath.join(".")} from ${handler.file}, or name the export that is the handler.`;
+    },
+  };
+}
+
+/** The Node.js runtime as it runs JavaScript handlers. */
+export const nodeRuntime: Runtime = createNodeRuntime();

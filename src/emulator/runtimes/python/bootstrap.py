@@ -508,7 +508,9 @@ def probe(task_root, handler_name):
 
     The same contract as the Node.js probe, so the local target can refuse a
     handler before a sweep; a handler that is not callable is refused too,
-    since every invocation of it would fail with TypeError.
+    since every invocation of it would fail with TypeError: reported as
+    Runtime.HandlerNotFound, as the Node.js runtime reports an export that is
+    not a function, so it is told apart from a TypeError the module raises.
     """
     sys.stdout = Unbuffered(sys.stdout)
     sys.stderr = Unbuffered(sys.stderr)
@@ -521,7 +523,7 @@ def probe(task_root, handler_name):
         else:
             result = {
                 "ok": False,
-                "errorType": "TypeError",
+                "errorType": Fault.HANDLER_NOT_FOUND,
                 "errorMessage": "'{}' object is not callable: {} is not a function".format(
                     type(handler).__name__, handler_name
                 ),
