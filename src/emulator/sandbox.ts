@@ -197,7 +197,7 @@ export class Sandbox {
 
   /** Runs one event; expected failures (error, timeout, crash, out of memory) are results. */
   async invoke(event: RuntimeEvent, timeoutMs: number): Promise<SandboxResult> {
-    await this.startOfPeriod();
+    // Handed out at once, wherever that falls in the CPU period, as on Lambda (LAMBDA-FACTS.md).
     const delivery = this.api.deliver(event);
     const handedOut = await Promise.race([delivery.handedOut, this.exited]);
     if (typeof handedOut !== "number") {
@@ -230,19 +230,6 @@ export class Sandbox {
     this.api.abandon();
     const durationMs = performance.now() - handedOut;
     return { kind: "crash", durationMs, ...(await this.classifyExit(ended)) };
-  }
-
-  /**
-   * Lambda hands an event to an idle environment, and its staircase fits a
-   * full CPU quota from there (LAMBDA-FACTS: CFS staircase): so the event
-   * waits, outside the measured duration, until the runtime is parked on /next
-   * and the limit group's next period has begun.
-   */
-  private async startOfPeriod(): Promise<void> {
-    const exited = this.exited.then(() => undefined);
-    await Promise.race([this.api.whenWaiting(), exited]);
-    const periodStart = this.config.limitGroup.periodStart?.();
-    if (periodStart !== undefined) await Promise.race([periodStart, exited]);
   }
 
   private async classifyExit(exit: Exit): Promise<{ errorType: string; errorMessage: string }> {

@@ -25,6 +25,12 @@ export interface CfsBandwidth {
   quotaMs: number;
   /** Where the budget is checked: every tick of this length, on the period's grid. */
   tickMs: number;
+  /**
+   * Where the ticks fall after each period boundary (0: on it, as on Lambda,
+   * whose kernel starts both grids at boot; Linux 6.6 and later start the
+   * period timer at a random offset, so a host cgroup's ticks may lag it).
+   */
+  tickOffsetMs?: number;
 }
 
 /** The bandwidth Lambda gives a memory size: memory/1,769 of a core per period (6 cores at most). */
@@ -115,9 +121,12 @@ export function runCpu<N>(
   let remaining = cpuMs;
   for (;;) {
     const boundary = (ar.gridIndex(current.atMs, bw.periodMs) + 1) * bw.periodMs;
+    const offset = bw.tickOffsetMs ?? 0;
     const tick =
       enforcement === "tick"
-        ? (ar.gridIndex(current.atMs, bw.tickMs) + 1) * bw.tickMs
+        ? (ar.gridIndex(ar.subtract(current.atMs, ar.constant(offset)), bw.tickMs) + 1) *
+            bw.tickMs +
+          offset
         : Number.POSITIVE_INFINITY;
     const next = Math.min(tick, boundary);
     const nextAt = ar.constant(next);

@@ -3,8 +3,9 @@ import type { SandboxLimits } from "./types.js";
 // LAMBDA-FACTS: 1,769 MB is one full vCPU; the maximum is 6 vCPUs (at 10,240 MB).
 const MB_PER_VCPU = 1769;
 const LAMBDA_MAX_VCPUS = 6;
-// LAMBDA-FACTS (CFS staircase): below one vCPU Lambda behaves like a 20 ms CFS period.
+// LAMBDA-FACTS.md, "CPU throttling in detail": a 20 ms CFS period, checked at a 4 ms tick (HZ=250).
 export const LAMBDA_CFS_PERIOD_MS = 20;
+export const LAMBDA_TICK_MS = 4;
 
 /**
  * The CPU Lambda gives a memory size, in cores, limited to what this host has.
@@ -27,5 +28,6 @@ export function limitsForMemory(memoryMb: number, hostCores: number): SandboxLim
     memoryMb,
     cpuCores: cpuCoresForMemory(memoryMb, hostCores).cores,
     periodMs: LAMBDA_CFS_PERIOD_MS,
+    tickMs: LAMBDA_TICK_MS,
   };
 }

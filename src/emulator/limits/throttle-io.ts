@@ -7,13 +7,12 @@ const OUT_OF_MEMORY = 1;
 const FINISHED = 2;
 const PEAK_KIB = 3;
 const PGID = 4;
-const PERIOD_RESTART = 5;
 
 /** Flags and figures shared between the loop (maybe in a worker) and its owner, lock-free. */
 export class ThrottleSharedState {
   readonly cells: Int32Array;
 
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT)) {
     this.cells = new Int32Array(buffer);
   }
 
@@ -46,15 +45,6 @@ export class ThrottleSharedState {
   /** Sleeps up to `ms`, waking at once when a stop is requested (workers only). */
   waitForStop(ms: number): void {
     Atomics.wait(this.cells, STOP_REQUESTED, 0, ms);
-  }
-
-  /** Asks the loop to begin a fresh period now, waking a worker that sleeps. */
-  requestPeriodRestart(): void {
-    Atomics.store(this.cells, PERIOD_RESTART, 1);
-    Atomics.notify(this.cells, STOP_REQUESTED);
-  }
-  takePeriodRestart(): boolean {
-    return Atomics.exchange(this.cells, PERIOD_RESTART, 0) === 1;
   }
 
   markOutOfMemory(): void {
@@ -97,10 +87,10 @@ export function processGroupIo(
   sleep: (ms: number) => void | Promise<void>,
 ): ThrottleIo {
   return {
-    now: () => performance.now(),
+    // CLOCK_MONOTONIC, which the kernel's ticks are aligned to (performance.now() differs per thread).
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     sleep,
     shouldStop: () => state.stopRequested,
-    takePeriodRestart: () => state.takePeriodRestart(),
     members: () => processGroupMembers(pgid),
     cpuNanosByThread: (members) => cpuNanosByThread(members),
     memory: (members) => {

@@ -6,8 +6,10 @@ export interface SandboxLimits {
   memoryMb: number;
   /** CPU in cores: memory / 1,769 MB (LAMBDA-FACTS: one full vCPU at 1,769 MB), capped by the host. */
   cpuCores: number;
-  /** CFS bandwidth period; Lambda behaves like 20 ms (LAMBDA-FACTS: CFS staircase). */
+  /** CFS bandwidth period: 20 ms on Lambda (LAMBDA-FACTS.md, "CPU throttling in detail"). */
   periodMs: number;
+  /** Where the quota is checked: Lambda's kernel ticks every 4 ms (HZ=250). */
+  tickMs: number;
 }
 
 /**
@@ -21,11 +23,6 @@ export interface LimitGroup {
   launch(command: string, args: readonly string[]): { command: string; args: string[] };
   /** Call once the process is spawned (the user-space throttle starts watching it here). */
   attach(pid: number): void;
-  /**
-   * Resolves when the group's next CPU period begins (at once when the backend
-   * cannot tell), so an invocation starts with a full quota as on Lambda.
-   */
-  periodStart?(): Promise<void>;
   /** Peak memory of the group since it was created, in bytes, when the backend can tell. */
   peakMemoryBytes(): number | undefined;
   /** Whether the kernel (or the throttle's watchdog) killed the group for exceeding its memory. */

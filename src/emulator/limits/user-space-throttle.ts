@@ -120,10 +120,6 @@ class ThrottledGroup implements LimitGroup {
     }
   }
 
-  async periodStart(): Promise<void> {
-    if (this.#pgid !== undefined && !this.#disposed) this.#state.requestPeriodRestart();
-  }
-
   peakMemoryBytes(): number | undefined {
     if (this.#pgid === undefined) return undefined;
     // VmHWM catches spikes between the loop's samples, but only of the leader.
@@ -161,8 +157,9 @@ class ThrottledGroup implements LimitGroup {
 
 /**
  * Limits without privileges: stops and continues the sandbox's process group
- * against its measured CPU time each period, and kills it above its memory.
- * The sandbox must be spawned with `detached: true`, so its pid is its group.
+ * as CFS bandwidth control would (throttle-loop.ts: usage checked every tick,
+ * debt carried, one period grid), and kills it above its memory. The sandbox
+ * must be spawned with `detached: true`, so its pid is its group.
  */
 export class UserSpaceThrottle implements LimitBackend {
   readonly kind = "user-space-throttle";
@@ -185,8 +182,8 @@ export class UserSpaceThrottle implements LimitBackend {
     const settings: ThrottleSettings = {
       quotaNs: limits.cpuCores * limits.periodMs * 1e6,
       periodMs: limits.periodMs,
+      tickMs: limits.tickMs,
       memoryLimitBytes: limits.memoryMb * MIB,
-      maxParallelism: Math.max(1, this.hostCores),
     };
     const group = new ThrottledGroup(settings);
     this.#groups.add(group);

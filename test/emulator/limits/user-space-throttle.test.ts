@@ -25,6 +25,7 @@ for (const [cores, controlLoop] of cases) {
       memoryMb: 512,
       cpuCores: cores,
       periodMs: 20,
+      tickMs: 4,
     });
     try {
       const fraction = await busyCpuFraction(group, 1500);
@@ -39,7 +40,7 @@ for (const [cores, controlLoop] of cases) {
 test("launch leaves the command unchanged", () => {
   const backend = new UserSpaceThrottle({ hostCores: 2, controlLoop: "event-loop" });
   return backend
-    .createGroup("x", { memoryMb: 128, cpuCores: 0.1, periodMs: 20 })
+    .createGroup("x", { memoryMb: 128, cpuCores: 0.1, periodMs: 20, tickMs: 4 })
     .then(async (group) => {
       assert.deepEqual(group.launch("node", ["a.js"]), { command: "node", args: ["a.js"] });
       await backend.dispose();
@@ -50,7 +51,12 @@ test("a child allocating 200 MB under 128 MB is killed by the watchdog", {
   skip: !linux,
 }, async (t) => {
   const backend = new UserSpaceThrottle({ hostCores: 2 });
-  const group = await backend.createGroup("oom", { memoryMb: 128, cpuCores: 1, periodMs: 20 });
+  const group = await backend.createGroup("oom", {
+    memoryMb: 128,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.signal, "SIGKILL");
@@ -67,7 +73,12 @@ test("the same child under 512 MB survives and its peak shows the 200 MB", {
   skip: !linux,
 }, async (t) => {
   const backend = new UserSpaceThrottle({ hostCores: 2 });
-  const group = await backend.createGroup("fits", { memoryMb: 512, cpuCores: 1, periodMs: 20 });
+  const group = await backend.createGroup("fits", {
+    memoryMb: 512,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.code, 0, outcome.stderr);
@@ -86,6 +97,7 @@ test("dispose continues and kills a group it had stopped", { skip: !linux }, asy
     memoryMb: 128,
     cpuCores: 0.05,
     periodMs: 20,
+    tickMs: 4,
   });
   const running = runInGroup(group, "for (;;) {}", []);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -96,7 +108,12 @@ test("dispose continues and kills a group it had stopped", { skip: !linux }, asy
 
 test("attach refuses a process that does not lead its own group", { skip: !linux }, async () => {
   const backend = new UserSpaceThrottle({ hostCores: 2, controlLoop: "event-loop" });
-  const group = await backend.createGroup("bad", { memoryMb: 128, cpuCores: 0.5, periodMs: 20 });
+  const group = await backend.createGroup("bad", {
+    memoryMb: 128,
+    cpuCores: 0.5,
+    periodMs: 20,
+    tickMs: 4,
+  });
   const child = spawn("sleep", ["5"], { stdio: "ignore" });
   try {
     assert.throws(() => group.attach(child.pid ?? 0), /detached: true/);
