@@ -99,6 +99,7 @@ export class CgroupV1Limits implements LimitBackend {
     /** The tool's parent groups, already created, e.g. /sys/fs/cgroup/cpu/lambda-tune-123. */
     readonly parents: { cpu: string; memory: string },
     readonly fallbackReason?: string,
+    readonly notes?: readonly string[],
   ) {}
 
   async createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup> {

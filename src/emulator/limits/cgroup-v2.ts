@@ -84,6 +84,7 @@ export class CgroupV2Limits implements LimitBackend {
     /** The tool's parent group, already created with `+cpu +memory` in its subtree_control. */
     readonly parent: string,
     readonly fallbackReason?: string,
+    readonly notes?: readonly string[],
   ) {}
 
   async createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup> {

@@ -35,6 +35,8 @@ export interface LimitBackend {
   readonly kind: IsolationKind;
   /** Why this backend was chosen over the better ones (shown to the user), if it was a fallback. */
   readonly fallbackReason?: string;
+  /** What it cannot reproduce of Lambda on this host (shown to the user once per run). */
+  readonly notes?: readonly string[];
   createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup>;
   /** Remove the backend's parent group and anything left in it. Idempotent. */
   dispose(): Promise<void>;
