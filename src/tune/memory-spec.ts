@@ -107,3 +107,29 @@ export function parsePositiveInt(name: string, text: string): number {
 export function parseNonNegativeInt(name: string, text: string): number {
   return parseInteger(name, text, 0, "a whole number of 0 or more");
 }
+
+/** The longest pause between invocations: 15 minutes, Lambda's longest timeout (LAMBDA-FACTS.md). */
+export const MAX_PAUSE_MS = 900_000;
+
+/**
+ * `--pause <ms>`: how long to wait after each invocation ends before the next
+ * at the same size starts (AWS Lambda Power Tuning's sleepBetweenRunsMs).
+ * Milliseconds from 0 to 900,000; fractions allowed (e.g. 159.6).
+ */
+export function parsePause(text: string): number {
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 0 && value <= MAX_PAUSE_MS)) {
+    const what = /^\s*-/.test(text)
+      ? "negative"
+      : Number.isNaN(value)
+        ? "not a number of milliseconds"
+        : "longer than 15 minutes";
+    throw new UsageError(
+      `--pause must be milliseconds from 0 to ${MAX_PAUSE_MS}: "${text}" is ${what}`,
+      {
+        hint: "give --pause the milliseconds to wait between invocations at a size, e.g. --pause 100 (0, the default, does not wait)",
+      },
+    );
+  }
+  return value;
+}

@@ -7,6 +7,7 @@ import {
   formatSizes,
   parseMemorySpec,
   parseNonNegativeInt,
+  parsePause,
   parsePositiveInt,
 } from "../../src/tune/memory-spec.js";
 
@@ -123,6 +124,42 @@ describe("parsePositiveInt and parseNonNegativeInt", () => {
     for (const text of ["-1", "1.5", "ten", "", "9007199254740993"]) {
       assertUsageError(() => parsePositiveInt("-n", text), /-n must be/);
       assertUsageError(() => parseNonNegativeInt("--seed", text), /--seed must be/);
+    }
+  });
+});
+
+describe("parsePause", () => {
+  it("reads milliseconds, fractions included", () => {
+    assert.equal(parsePause("0"), 0);
+    assert.equal(parsePause("150"), 150);
+    assert.equal(parsePause(" 159.6 "), 159.6);
+    assert.equal(parsePause("900000"), 900_000);
+  });
+
+  it("rejects a negative pause, naming the flag and the fix", () => {
+    assertUsageError(
+      () => parsePause("-5"),
+      /--pause must be milliseconds from 0 to 900000: "-5" is negative/,
+    );
+  });
+
+  it("rejects what is not a number", () => {
+    for (const text of ["", "ten", "1e3", "NaN", "5ms", "0x10", "1.", ".5"]) {
+      assertUsageError(() => parsePause(text), /--pause .* is not a number of milliseconds/);
+    }
+  });
+
+  it("rejects more than 15 minutes", () => {
+    assertUsageError(() => parsePause("900001"), /"900001" is longer than 15 minutes/);
+  });
+
+  it("says what to give instead", () => {
+    try {
+      parsePause("-1");
+      assert.fail("no error");
+    } catch (error) {
+      assert.ok(error instanceof UsageError);
+      assert.match(error.hint ?? "", /e\.g\. --pause 100/);
     }
   });
 });
