@@ -1,24 +1,35 @@
 // Emulator benchmarks: how closely the local sandboxes reproduce Lambda's
-// CPU-per-memory behaviour, and what the emulator itself costs.
-import { readFileSync } from "node:fs";
+// CPU-per-memory behaviour (CFS bandwidth control, src/model/cfs-*.ts), and
+// what the emulator itself costs. BENCH_STAIRCASE_SIZES (default 40, "all" for
+// 195) and BENCH_STAIRCASE_CALLS (default 20) size the staircase figure.
 import { cpus } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
 import { readOwnCgroupFiles, selectLimitBackend } from "../src/emulator/limits/detect.js";
 import type { IsolationKind, LimitBackend } from "../src/emulator/limits/types.js";
+import { lambdaBandwidth } from "../src/model/cfs-bandwidth.js";
+import { PUBLISHED_LOOP } from "../src/model/cfs-client-loop.js";
+import { phaseDistribution, phaseQuantile } from "../src/model/cfs-phase.js";
 import { createLocalTarget } from "../src/targets/local/index.js";
 import type { PreparedSize, Target } from "../src/targets/target.js";
+import { createRandom } from "../src/tune/random.js";
+import { runSweep } from "../src/tune/sweep.js";
+import { CALIBRATED } from "./cfs-model.bench.js";
+import {
+  closeness,
+  formatCloseness,
+  quantile,
+  readStaircase,
+  type StaircaseRow,
+  spread,
+} from "./staircase-data.js";
 
 const FUNCTIONS = fileURLToPath(new URL("../fixtures/functions/", import.meta.url));
-const STAIRCASE = fileURLToPath(new URL("../fixtures/data/cfs-staircase.csv", import.meta.url));
 const HOST_CORES = cpus().length;
+const SIZES = process.env.BENCH_STAIRCASE_SIZES ?? "40";
+const CALLS = Number(process.env.BENCH_STAIRCASE_CALLS ?? 20);
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] ?? 0)
-    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
+const median = (values: readonly number[]) => quantile(values, 0.5);
 
 async function backend(prefer: IsolationKind | "auto"): Promise<LimitBackend | undefined> {
   try {
@@ -87,50 +98,136 @@ async function scaling(): Promise<void> {
   }
 }
 
-/** Iterations of the CPU-bound fixture that take ~17 ms at 1,769 MB (the staircase task). */
+/** Iterations of the CPU-bound fixture whose warm median at 1,769 MB is `targetMs`. */
 async function calibrate(size: PreparedSize, targetMs: number): Promise<number> {
   let iterations = 100;
-  for (let round = 0; round < 4; round++) {
-    const ms = await warmMedian(size, JSON.stringify({ iterations }), 5);
+  for (let round = 0; round < 5; round++) {
+    const ms = await warmMedian(size, JSON.stringify({ iterations }), 9);
     iterations = Math.max(1, Math.round((iterations * targetMs) / ms));
   }
   return iterations;
 }
 
-async function staircase(): Promise<void> {
-  const isolation = await backend("auto");
+/** Median of the tool's own time per warm no-op call beyond the Duration (hand-out and return). */
+async function handOffMs(t: Target): Promise<number> {
+  const size = await t.prepare(1024);
+  const payload = JSON.stringify({ iterations: 0 });
+  await size.invoke(payload);
+  const extra: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const started = performance.now();
+    const { record } = await size.invoke(payload);
+    extra.push(performance.now() - started - record.durationMs);
+  }
+  await size.release();
+  return median(extra);
+}
+
+interface Figures {
+  medianMs: number;
+  p90Ms: number;
+}
+
+function figuresOf(durations: readonly number[]): Figures {
+  return { medianMs: quantile(durations, 0.5), p90Ms: quantile(durations, 0.9) };
+}
+
+/** The published loop: each call starts ~158.3 ms after the previous one's duration ended. */
+async function closedLoop(
+  t: Target,
+  rows: readonly StaircaseRow[],
+  payload: string,
+  pauseMs: number,
+): Promise<Figures[]> {
+  const result = await runSweep({
+    target: t,
+    plan: { sizes: rows.map((row) => row.memoryMb), invocationsPerSize: CALLS + 1 },
+    payload,
+    concurrency: 1,
+    pauseMs,
+  });
+  // The first call of each size is a cold start, outside the published figures.
+  return rows.map((row) =>
+    figuresOf((result.records.get(row.memoryMb) ?? []).slice(1).map((r) => r.durationMs)),
+  );
+}
+
+/** Open arrivals: an idle sandbox (debt paid) entered at a uniformly random phase. */
+async function randomPhase(
+  t: Target,
+  rows: readonly StaircaseRow[],
+  payload: string,
+): Promise<Figures[]> {
+  const random = createRandom(7);
+  const figures: Figures[] = [];
+  for (const row of rows) {
+    const size = await t.prepare(row.memoryMb);
+    await size.invoke(payload);
+    const durations: number[] = [];
+    for (let i = 0; i < CALLS; i++) {
+      await sleep(80 + 20 * random());
+      durations.push((await size.invoke(payload)).record.durationMs);
+    }
+    await size.release();
+    figures.push(figuresOf(durations));
+  }
+  return figures;
+}
+
+function cells(rows: readonly StaircaseRow[], got: readonly Figures[], want: readonly Figures[]) {
+  return rows
+    .map((row, i) => {
+      const off = Math.abs(got[i]!.medianMs / want[i]!.medianMs - 1);
+      const mark = off > 0.15 ? "**" : off > 0.05 ? "*" : "";
+      return `${row.memoryMb}:${got[i]!.medianMs.toFixed(1)}/${want[i]!.medianMs.toFixed(1)}${mark}`;
+    })
+    .join(" ");
+}
+
+async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
+  const isolation = await backend(kind);
   if (isolation === undefined) return;
-  const rows = readFileSync(STAIRCASE, "utf8")
-    .trim()
-    .split("\n")
-    .slice(1)
-    .map((line) => line.split(",").map(Number))
-    .map(([memoryMb = 0, , medianMs = 0]) => ({ memoryMb, medianMs }));
-  const step = Math.max(1, Math.floor(rows.length / 22));
-  const picked = rows.filter((_, i) => i % step === 0);
+  const all = readStaircase();
+  const rows = SIZES === "all" ? all : spread(all, Number(SIZES));
+  // Unthrottled, the task takes what the published calls take at one vCPU and more.
+  const targetMs = median(all.filter((row) => row.memoryMb >= 1769).map((row) => row.medianMs));
   console.log(
-    `(b) CFS staircase (${isolation.kind}): a ~17 ms task at ${picked.length} sizes vs real Lambda`,
+    `(b) CFS staircase (${isolation.kind}): the ~17 ms task at ${rows.length} sizes, ${CALLS} warm calls each`,
   );
   await withTarget("cpu-bound", isolation, async (t) => {
     const full = await t.prepare(1769);
-    const iterations = await calibrate(full, 17);
-    const calibrated = await warmMedian(full, JSON.stringify({ iterations }), 7);
+    const iterations = await calibrate(full, targetMs);
+    const calibrated = await warmMedian(full, JSON.stringify({ iterations }), 9);
     await full.release();
-    console.log(`  calibrated: ${iterations} iterations = ${calibrated.toFixed(1)} ms at 1,769 MB`);
-    let within = 0;
-    const cells: string[] = [];
-    for (const row of picked) {
-      const size = await t.prepare(row.memoryMb);
-      const ms = await warmMedian(size, JSON.stringify({ iterations }), 7);
-      await size.release();
-      const close = Math.abs(ms - row.medianMs) <= 0.15 * row.medianMs;
-      if (close) within++;
-      cells.push(`${row.memoryMb}:${ms.toFixed(0)}/${row.medianMs.toFixed(0)}${close ? "" : "*"}`);
-    }
-    console.log(`  MB:local/real ms (* off by more than 15%): ${cells.join(" ")}`);
+    const payload = JSON.stringify({ iterations });
+    const handOff = await handOffMs(t);
+    const pauseMs = Math.max(0, PUBLISHED_LOOP.gapMs - handOff);
     console.log(
-      `  within 15% of the real median: ${within} of ${picked.length} sizes (${((100 * within) / picked.length).toFixed(0)}%)`,
+      `  calibrated: ${iterations} iterations = ${calibrated.toFixed(2)} ms at 1,769 MB (published ${targetMs.toFixed(2)}); pause ${pauseMs.toFixed(1)} ms + hand-off ${handOff.toFixed(2)} ms`,
     );
+    const loop = await closedLoop(t, rows, payload, pauseMs);
+    console.log(`  published client loop vs published: ${formatCloseness(closeness(rows, loop))}`);
+    console.log(
+      `    MB:emulated/published median (* >5%, ** >15% off): ${cells(rows, loop, rows)}`,
+    );
+    const curve = rows.map((row) => {
+      const outcomes = phaseDistribution(
+        lambdaBandwidth(row.memoryMb),
+        CALIBRATED.workMs,
+        CALIBRATED.overheadMs,
+      );
+      return { medianMs: phaseQuantile(outcomes, 0.5), p90Ms: phaseQuantile(outcomes, 0.9) };
+    });
+    const open = await randomPhase(t, rows, payload);
+    console.log(
+      `  random phase vs the model's production curve: ${formatCloseness(
+        closeness(
+          rows.map((row, i) => ({ ...row, ...curve[i]! })),
+          open,
+        ),
+      )}`,
+    );
+    console.log(`    MB:emulated/model median: ${cells(rows, open, curve)}`);
   });
 }
 
@@ -152,9 +249,8 @@ async function multiThreaded(): Promise<void> {
 }
 
 async function overhead(): Promise<void> {
-  // Without limits it is the emulator's own cost; with cgroups each hand-out
-  // also waits for the next CFS period start (up to 20 ms, outside Duration).
-  for (const kind of ["none", "cgroup-v1"] as const) {
+  // An invocation is handed out when it arrives (no wait for a CFS period).
+  for (const kind of ["none", "cgroup-v1", "user-space-throttle"] as const) {
     const isolation = await backend(kind);
     if (isolation === undefined) continue;
     await withTarget("noop", isolation, async (t) => {
@@ -167,7 +263,7 @@ async function overhead(): Promise<void> {
         trips.push(performance.now() - started);
       }
       console.log(
-        `(d) warm round trip of a no-op handler (${kind}): median ${median(trips).toFixed(2)} ms (goal <= 2 ms)`,
+        `(d) warm round trip of a no-op handler (${kind}): median ${median(trips).toFixed(2)} ms, p90 ${quantile(trips, 0.9).toFixed(2)} ms (goal <= 2 ms)`,
       );
     });
   }
@@ -196,9 +292,13 @@ async function defaultSweep(): Promise<void> {
 
 export async function run(): Promise<void> {
   console.log(`host: ${HOST_CORES} cores, node ${process.version}`);
-  await scaling();
-  await staircase();
-  await multiThreaded();
-  await overhead();
-  await defaultSweep();
+  const only = process.env.BENCH_EMULATOR_ONLY;
+  if (only === undefined || only === "scaling") await scaling();
+  if (only === undefined || only === "staircase") {
+    await staircase("auto");
+    await staircase("user-space-throttle");
+  }
+  if (only === undefined || only === "threads") await multiThreaded();
+  if (only === undefined || only === "overhead") await overhead();
+  if (only === undefined || only === "sweep") await defaultSweep();
 }
