@@ -220,10 +220,14 @@ export class Sandbox {
       return { kind: "timeout", durationMs: timeoutMs };
     }
     if ("kind" in ended) {
+      // A runtime over its CPU quota ends its work only after the refill.
+      const settle = this.config.limitGroup.settle?.();
+      const settledAt =
+        settle === undefined ? ended.at : await settle.then(() => performance.now());
       this.samplePeak();
       // Pipes are written synchronously by the runtime; one turn lets their data arrive here.
       await new Promise((resolve) => setImmediate(resolve));
-      const durationMs = ended.at - handedOut;
+      const durationMs = Math.max(ended.at, settledAt) - handedOut;
       if (ended.kind === "response") return { kind: "response", body: ended.body, durationMs };
       return { kind: "error", errorType: ended.errorType, body: ended.body, durationMs };
     }

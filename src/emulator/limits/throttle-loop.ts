@@ -21,6 +21,13 @@ export interface ThrottleIo {
   now(): number;
   sleep(ms: number): void | Promise<void>;
   shouldStop(): boolean;
+  /**
+   * Whether the owner asked for the group's CPU to be charged now (the
+   * runtime's response arrived: the kernel would account it at that system
+   * call, not at the next tick), and where the answer goes: stopped or not.
+   */
+  takeChargeRequest?(): boolean;
+  answerCharge?(stopped: boolean): void;
   /** The group's live processes; empty once all have exited. */
   members(): number[];
   cpuNanosByThread(members: readonly number[]): Map<number, number>;
@@ -54,11 +61,28 @@ export async function runThrottleLoop(settings: ThrottleSettings, io: ThrottleIo
   let budgetNs = quotaNs;
   let stopped = false;
   let peak = 0;
+  const charge = () => {
+    const usage = io.cpuNanosByThread(members);
+    budgetNs -= usedSince(baseline, usage);
+    baseline = usage;
+  };
   try {
     for (let checks = 0; !io.shouldStop() && members.length > 0; checks++) {
-      const waitMs = tick * tickMs + TICK_READ_DELAY_MS - io.now();
-      if (waitMs > 0) await io.sleep(waitMs);
-      if (io.shouldStop()) return;
+      for (;;) {
+        const waitMs = tick * tickMs + TICK_READ_DELAY_MS - io.now();
+        if (waitMs <= 0) break;
+        await io.sleep(waitMs);
+        if (io.shouldStop()) return;
+        if (io.now() < tick * tickMs + TICK_READ_DELAY_MS && io.takeChargeRequest?.()) {
+          // Between ticks: only throttled now if the budget is spent; refills come at ticks.
+          charge();
+          if (budgetNs <= 0 && !stopped) {
+            io.stopGroup();
+            stopped = true;
+          }
+          io.answerCharge?.(stopped);
+        }
+      }
       // Ticks overslept (a loaded host) are caught up at once: each boundary refills.
       const reached = Math.max(tick, Math.floor((io.now() - TICK_READ_DELAY_MS) / tickMs));
       if (checks % TICKS_BETWEEN_MEMBER_SCANS === 0) members = io.members();
@@ -72,9 +96,7 @@ export async function runThrottleLoop(settings: ThrottleSettings, io: ThrottleIo
           return;
         }
       }
-      const usage = io.cpuNanosByThread(members);
-      budgetNs -= usedSince(baseline, usage);
-      baseline = usage;
+      charge();
       const boundaries =
         Math.floor(reached / ticksPerPeriod) - Math.floor((tick - 1) / ticksPerPeriod);
       // No burst: unused quota does not carry over; debt does.
@@ -86,9 +108,11 @@ export async function runThrottleLoop(settings: ThrottleSettings, io: ThrottleIo
         io.continueGroup();
         stopped = false;
       }
+      if (io.takeChargeRequest?.()) io.answerCharge?.(stopped);
       tick = reached + 1;
     }
   } finally {
     if (stopped) io.continueGroup();
+    io.answerCharge?.(false);
   }
 }

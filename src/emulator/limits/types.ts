@@ -23,6 +23,13 @@ export interface LimitGroup {
   launch(command: string, args: readonly string[]): { command: string; args: string[] };
   /** Call once the process is spawned (the user-space throttle starts watching it here). */
   attach(pid: number): void;
+  /**
+   * The runtime's response has arrived: charge the CPU used so far at once,
+   * as the kernel does at the runtime's system calls (LAMBDA-FACTS.md, "CPU
+   * throttling in detail"). Resolves when the group may run again: at once,
+   * or at the refill that pays its debt. Backends the kernel enforces lack it.
+   */
+  settle?(): Promise<void>;
   /** Peak memory of the group since it was created, in bytes, when the backend can tell. */
   peakMemoryBytes(): number | undefined;
   /** Whether the kernel (or the throttle's watchdog) killed the group for exceeding its memory. */

@@ -120,6 +120,15 @@ class ThrottledGroup implements LimitGroup {
     }
   }
 
+  async settle(): Promise<void> {
+    if (this.#worker === undefined || this.#pgid === undefined || this.#disposed) return;
+    const continued = this.#state.continuedCount;
+    this.#state.requestCharge();
+    // The worker answers within a tick; the bounds only guard against a dead worker.
+    const stopped = await this.#state.chargeAnswer(100);
+    if (stopped) await this.#state.continuedAfter(continued, 5000);
+  }
+
   peakMemoryBytes(): number | undefined {
     if (this.#pgid === undefined) return undefined;
     // VmHWM catches spikes between the loop's samples, but only of the leader.

@@ -91,3 +91,52 @@ test("a group that overslept ticks (a loaded host) is caught up: refills counted
   // Later checks let it overrun more, but the debt still holds the share near the quota.
   assert.ok(group.cpuMs() / 400 < 3 * (128 / 1769), `share ${group.cpuMs() / 400}`);
 });
+
+test("a charge between ticks (the runtime's response) throttles at once when the budget is spent", async () => {
+  // Busy 1001..1003 (2 ms against a 1.45 ms quota); the response arrives at 1003, before the 1004 tick.
+  const group = simulatedGroup((t) => t >= 1001 && t < 1003, 1000.5, 1060);
+  let request: "none" | "asked" | "answered" = "none";
+  let answer: boolean | undefined;
+  const sleep = group.io.sleep;
+  const io: ThrottleIo = {
+    ...group.io,
+    sleep: (ms) => {
+      // The request wakes a sleeping worker, as Atomics.notify does.
+      const now = group.io.now();
+      if (request === "none" && now < 1003 && now + ms > 1003) {
+        sleep(1003 - now);
+        request = "asked";
+        return;
+      }
+      sleep(ms);
+    },
+    takeChargeRequest: () => request === "asked",
+    answerCharge: (stopped) => {
+      if (request !== "asked") return;
+      request = "answered";
+      answer = stopped;
+    },
+  };
+  await runThrottleLoop(at128, io);
+  assert.equal(answer, true);
+  near(group.stops[0] ?? 0, 1003, 0.02);
+  // 0.55 ms of debt: the refill at 1020 pays it.
+  near(group.continues[0] ?? 0, 1020 + TICK_READ_DELAY_MS, 0.02);
+});
+
+test("a charge within the budget leaves the group running", async () => {
+  const group = simulatedGroup((t) => t >= 1001 && t < 1002, 1000.5, 1030);
+  let asked = true;
+  let answer: boolean | undefined;
+  await runThrottleLoop(at128, {
+    ...group.io,
+    takeChargeRequest: () => asked,
+    answerCharge: (stopped) => {
+      if (!asked) return;
+      asked = false;
+      answer = stopped;
+    },
+  });
+  assert.equal(answer, false);
+  assert.deepEqual(group.stops, []);
+});

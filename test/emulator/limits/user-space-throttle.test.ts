@@ -152,3 +152,41 @@ test("a group is not left stopped when its owner is SIGKILLed", { skip: !linux }
   if (left) process.kill(pid, "SIGKILL");
   assert.equal(left, undefined, `grandchild ${pid} left in state ${left?.state}`);
 });
+
+test("settle charges the CPU at once: an idle group goes on, a spinning one waits for a refill", {
+  skip: !linux,
+}, async () => {
+  const backend = new UserSpaceThrottle({ hostCores: 2 });
+  try {
+    const idle = await backend.createGroup("idle", {
+      memoryMb: 128,
+      cpuCores: 0.1,
+      periodMs: 20,
+      tickMs: 4,
+    });
+    void runInGroup(idle, "setTimeout(() => {}, 3000)", []);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let started = performance.now();
+    await idle.settle?.();
+    // Generous: the worker answers within microseconds on an idle host.
+    assert.ok(
+      performance.now() - started < 250,
+      `idle group waited ${performance.now() - started} ms`,
+    );
+
+    const spinning = await backend.createGroup("spin", {
+      memoryMb: 128,
+      cpuCores: 0.05,
+      periodMs: 20,
+      tickMs: 4,
+    });
+    void runInGroup(spinning, "for (;;) {}", []);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    started = performance.now();
+    await spinning.settle?.();
+    // Over its budget most of the time: usually held until a refill, and never for long.
+    assert.ok(performance.now() - started < 2000);
+  } finally {
+    await backend.dispose();
+  }
+});
