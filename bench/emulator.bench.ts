@@ -2,6 +2,7 @@
 // CPU-per-memory behaviour (CFS bandwidth control, src/model/cfs-*.ts), and
 // what the emulator itself costs. BENCH_STAIRCASE_SIZES (default 40, "all" for
 // 195) and BENCH_STAIRCASE_CALLS (default 20) size the staircase figure.
+import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
@@ -30,6 +31,20 @@ const SIZES = process.env.BENCH_STAIRCASE_SIZES ?? "40";
 const CALLS = Number(process.env.BENCH_STAIRCASE_CALLS ?? 20);
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
+
+/** How busy the host is: load averages and the share of time some task waited for a CPU (PSI). */
+function hostLoad(): string {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return "";
+    }
+  };
+  const load = read("/proc/loadavg").split(" ").slice(0, 3).join(" ");
+  const pressure = /avg60=([\d.]+)/.exec(read("/proc/pressure/cpu"))?.[1];
+  return `load ${load}${pressure === undefined ? "" : `, CPU pressure ${pressure}% (60 s)`}`;
+}
 
 async function backend(prefer: IsolationKind | "auto"): Promise<LimitBackend | undefined> {
   try {
@@ -192,7 +207,7 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
   // Unthrottled, the task takes what the published calls take at one vCPU and more.
   const targetMs = median(all.filter((row) => row.memoryMb >= 1769).map((row) => row.medianMs));
   console.log(
-    `(b) CFS staircase (${isolation.kind}): the ~17 ms task at ${rows.length} sizes, ${CALLS} warm calls each`,
+    `(b) CFS staircase (${isolation.kind}): the ~17 ms task at ${rows.length} sizes, ${CALLS} warm calls each; host ${hostLoad()}`,
   );
   await withTarget("cpu-bound", isolation, async (t) => {
     const full = await t.prepare(1769);
@@ -228,6 +243,7 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
       )}`,
     );
     console.log(`    MB:emulated/model median: ${cells(rows, open, curve)}`);
+    console.log(`  host afterwards: ${hostLoad()}`);
   });
 }
 
