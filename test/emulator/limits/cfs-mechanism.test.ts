@@ -47,9 +47,9 @@ function checkMechanism(
   // Checked at ticks: a burst runs on past the quota to the next tick.
   const burst = median(s.bursts);
   assert.ok(burst > tickBurst.min && burst < tickBurst.max, `median burst ${burst} ms`);
-  // Debt: mostly more than one period passes before the group runs again.
+  // Held back until a period boundary at least (a delayed throttle repays longer).
   const throttle = median(s.throttles);
-  assert.ok(throttle > 14 && throttle < 70, `median throttle ${throttle} ms`);
+  assert.ok(throttle > 14 && throttle < 200, `median throttle ${throttle} ms`);
   // One fixed grid: resumes fall at the same point of the 20 ms period, in every spin.
   const agreement = phaseAgreement(s.resumedAt, 20, 1.5);
   assert.ok(agreement >= 0.5, `only ${(agreement * 100).toFixed(0)}% of resumes on one grid`);
