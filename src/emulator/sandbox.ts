@@ -221,13 +221,11 @@ export class Sandbox {
     }
     if ("kind" in ended) {
       // A runtime over its CPU quota ends its work only after the refill.
-      const settle = this.config.limitGroup.settle?.();
-      const settledAt =
-        settle === undefined ? ended.at : await settle.then(() => performance.now());
+      const resumedAt = await this.config.limitGroup.settle?.();
       this.samplePeak();
       // Pipes are written synchronously by the runtime; one turn lets their data arrive here.
       await new Promise((resolve) => setImmediate(resolve));
-      const durationMs = Math.max(ended.at, settledAt) - handedOut;
+      const durationMs = Math.max(ended.at, resumedAt ?? 0) - handedOut;
       if (ended.kind === "response") return { kind: "response", body: ended.body, durationMs };
       return { kind: "error", errorType: ended.errorType, body: ended.body, durationMs };
     }

@@ -26,10 +26,11 @@ export interface LimitGroup {
   /**
    * The runtime's response has arrived: charge the CPU used so far at once,
    * as the kernel does at the runtime's system calls (LAMBDA-FACTS.md, "CPU
-   * throttling in detail"). Resolves when the group may run again: at once,
-   * or at the refill that pays its debt. Backends the kernel enforces lack it.
+   * throttling in detail"). Resolves with when (performance.now()) the group
+   * ran again after the refill that paid its debt, or undefined when it was
+   * not held back. Backends the kernel enforces lack it.
    */
-  settle?(): Promise<void>;
+  settle?(): Promise<number | undefined>;
   /** Peak memory of the group since it was created, in bytes, when the backend can tell. */
   peakMemoryBytes(): number | undefined;
   /** Whether the kernel (or the throttle's watchdog) killed the group for exceeding its memory. */

@@ -120,13 +120,14 @@ class ThrottledGroup implements LimitGroup {
     }
   }
 
-  async settle(): Promise<void> {
-    if (this.#worker === undefined || this.#pgid === undefined || this.#disposed) return;
+  async settle(): Promise<number | undefined> {
+    if (this.#worker === undefined || this.#pgid === undefined || this.#disposed) return undefined;
     const continued = this.#state.continuedCount;
     this.#state.requestCharge();
     // The worker answers within a tick; the bounds only guard against a dead worker.
-    const stopped = await this.#state.chargeAnswer(100);
-    if (stopped) await this.#state.continuedAfter(continued, 5000);
+    if (!(await this.#state.chargeAnswer(100))) return undefined;
+    await this.#state.continuedAfter(continued, 5000);
+    return performance.now();
   }
 
   peakMemoryBytes(): number | undefined {
