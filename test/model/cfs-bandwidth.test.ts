@@ -88,6 +88,12 @@ describe("the CFS mechanism", () => {
     near(second ?? 0, 37);
   });
 
+  it("checks at ticks offset from the period grid when the host's timer is (Linux 6.6+ cgroups)", () => {
+    const sandbox = new CfsSandbox({ ...at128, tickOffsetMs: 2 }, 0);
+    // The first tick comes 2 ms into the period: throttled there, resumed at the refill at 20.
+    near(sandbox.run(3), 21);
+  });
+
   it("moves durations in 4 ms steps at 1,000 MB: only ~16.1, 20.1, 24.1 or 28.1 ms", () => {
     const seen = new Set<number>();
     for (let i = 0; i < 2000; i++) {
