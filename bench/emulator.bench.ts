@@ -32,6 +32,29 @@ const CALLS = Number(process.env.BENCH_STAIRCASE_CALLS ?? 20);
 
 const median = (values: readonly number[]) => quantile(values, 0.5);
 
+function cpuPressure10s(): number | undefined {
+  try {
+    const match = /avg10=([\d.]+)/.exec(readFileSync("/proc/pressure/cpu", "utf8"));
+    return match?.[1] === undefined ? undefined : Number(match[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+// Other work on a shared host holds sandboxes back at random; figures are taken when it is quiet.
+const QUIET_PRESSURE = 25;
+let busyWaits = 0;
+
+/** Waits (up to a minute) until no more than QUIET_PRESSURE% of the last 10 s had a task waiting for a CPU. */
+async function quietHost(): Promise<void> {
+  for (let waited = 0; waited < 60_000; waited += 2000) {
+    const pressure = cpuPressure10s();
+    if (pressure === undefined || pressure <= QUIET_PRESSURE) return;
+    await sleep(2000);
+  }
+  busyWaits += 1;
+}
+
 /** How busy the host is: load averages and the share of time some task waited for a CPU (PSI). */
 function hostLoad(): string {
   const read = (path: string) => {
@@ -121,6 +144,7 @@ async function scaling(): Promise<void> {
 async function calibrate(size: PreparedSize, targetMs: number): Promise<number> {
   let iterations = 300;
   for (let round = 0; round < 5; round++) {
+    await quietHost();
     const payload = JSON.stringify({ iterations });
     await size.invoke(payload);
     const durations: number[] = [];
@@ -161,17 +185,21 @@ async function closedLoop(
   payload: string,
   pauseMs: number,
 ): Promise<Figures[]> {
-  const result = await runSweep({
-    target: t,
-    plan: { sizes: rows.map((row) => row.memoryMb), invocationsPerSize: CALLS + 1 },
-    payload,
-    concurrency: 1,
-    pauseMs,
-  });
-  // The first call of each size is a cold start, outside the published figures.
-  return rows.map((row) =>
-    figuresOf((result.records.get(row.memoryMb) ?? []).slice(1).map((r) => r.durationMs)),
-  );
+  const figures: Figures[] = [];
+  for (const row of rows) {
+    await quietHost();
+    const result = await runSweep({
+      target: t,
+      plan: { sizes: [row.memoryMb], invocationsPerSize: CALLS + 1 },
+      payload,
+      concurrency: 1,
+      pauseMs,
+    });
+    // The first call is a cold start, outside the published figures.
+    const records = result.records.get(row.memoryMb) ?? [];
+    figures.push(figuresOf(records.slice(1).map((r) => r.durationMs)));
+  }
+  return figures;
 }
 
 /** Open arrivals: an idle sandbox (debt paid) entered at a uniformly random phase. */
@@ -183,6 +211,7 @@ async function randomPhase(
   const random = createRandom(7);
   const figures: Figures[] = [];
   for (const row of rows) {
+    await quietHost();
     const size = await t.prepare(row.memoryMb);
     await size.invoke(payload);
     const durations: number[] = [];
@@ -216,6 +245,7 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
   console.log(
     `(b) CFS staircase (${isolation.kind}): the ~17 ms task at ${rows.length} sizes, ${CALLS} warm calls each; host ${hostLoad()}`,
   );
+  busyWaits = 0;
   await withTarget("cpu-bound", isolation, async (t) => {
     const full = await t.prepare(1769);
     const iterations = await calibrate(full, targetMs);
@@ -250,7 +280,9 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
       )}`,
     );
     console.log(`    MB:emulated/model median: ${cells(rows, open, curve)}`);
-    console.log(`  host afterwards: ${hostLoad()}`);
+    console.log(
+      `  host afterwards: ${hostLoad()}; ${busyWaits} of ${2 * rows.length + 5} steps began on a busy host (pressure above ${QUIET_PRESSURE}% after a minute's wait)`,
+    );
   });
 }
 
