@@ -56,6 +56,7 @@ async function throttleUnderLoad(hostCores: number): Promise<void> {
         memoryMb: 1024,
         cpuCores: cores,
         periodMs: 20,
+        tickMs: 4,
       });
       const got = await busyCpuFraction(group, BUSY_MS);
       await group.dispose();
@@ -87,6 +88,7 @@ export async function run(): Promise<void> {
           memoryMb: 1024,
           cpuCores: cores,
           periodMs: 20,
+          tickMs: 4,
         });
         try {
           const got = await busyCpuFraction(group, BUSY_MS);

@@ -3,6 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { ReportRecord } from "../src/logs/record.js";
+import { lambdaBandwidth } from "../src/model/cfs-bandwidth.js";
+import { phaseDistribution } from "../src/model/cfs-phase.js";
 import { costPerInvocation } from "../src/model/cost.js";
 import type { Pricing } from "../src/model/pricing.js";
 import { createRandom, type Random } from "../src/model/random.js";
@@ -67,6 +69,41 @@ export async function staircaseFunction(): Promise<BenchFunction> {
     }
   }
   return { name: "staircase", group: "staircase", records };
+}
+
+/**
+ * The same task as production would see it (calls at a random phase of the
+ * CFS period, src/model/cfs-phase.ts): at each size of the staircase, calls
+ * drawn from the model's duration distribution, with 1% noise.
+ */
+export async function randomPhaseStaircaseFunction(): Promise<BenchFunction> {
+  const text = await readFile(fixture("data/cfs-staircase.csv"), "utf8");
+  const random = createRandom(20_250_001);
+  const records: ReportRecord[] = [];
+  for (const line of text.trim().split("\n").slice(1)) {
+    const memory = Number(line.split(",")[0]);
+    const outcomes = phaseDistribution(lambdaBandwidth(memory), 16, 1.3);
+    for (let i = 0; i < STAIRCASE_RECORDS_PER_SIZE; i++) {
+      const u = random();
+      let cumulative = 0;
+      const outcome =
+        outcomes.find((o) => {
+          cumulative += o.probability;
+          return u < cumulative;
+        }) ?? outcomes.at(-1)!;
+      const ms = outcome.minMs + (outcome.maxMs - outcome.minMs) * random();
+      const durationMs = Math.round(ms * Math.exp(0.01 * standardNormal(random)) * 100) / 100;
+      records.push({
+        requestId: `random-phase-${memory}-${i}`,
+        durationMs,
+        billedDurationMs: Math.max(1, Math.ceil(durationMs)),
+        memorySizeMB: memory,
+        maxMemoryUsedMB: 40,
+        status: "success",
+      });
+    }
+  }
+  return { name: "staircase random phase", group: "staircase", records };
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -29,6 +29,7 @@ import {
 import {
   type BenchFunction,
   pacslabFunctions,
+  randomPhaseStaircaseFunction,
   staircaseFunction,
   type Truth,
   truthOf,
@@ -277,7 +278,11 @@ function print(rows: string[][]): void {
 }
 
 export async function run(): Promise<void> {
-  const functions = [...(await pacslabFunctions()), await staircaseFunction()];
+  const functions = [
+    ...(await pacslabFunctions()),
+    await staircaseFunction(),
+    await randomPhaseStaircaseFunction(),
+  ];
   const methods = [
     ...BUDGETS.map((budget) => lambdaTune(budget)),
     ...(COLD ? [lambdaTune(20, true)] : []),

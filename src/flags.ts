@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { MAX_TIMEOUT_SECONDS } from "./lambda.js";
 
 /**
  * Command-line values, checked: each parser names the flag and the fix when
@@ -84,4 +85,30 @@ export function parseFraction(flag: string, value: string, max = Number.POSITIVE
     });
   }
   return fraction;
+}
+
+/** The longest pause between invocations: Lambda's longest timeout, 15 minutes. */
+export const MAX_PAUSE_MS = MAX_TIMEOUT_SECONDS * 1000;
+
+/**
+ * `--pause <ms>`: how long to wait after each invocation ends before the next
+ * at the same size starts (AWS Lambda Power Tuning's sleepBetweenRunsMs).
+ * Milliseconds from 0 to 900,000; fractions allowed (e.g. 159.6).
+ */
+export function parsePause(text: string): number {
+  const value = /^\s*\d+(\.\d+)?\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value >= 0 && value <= MAX_PAUSE_MS)) {
+    const what = /^\s*-/.test(text)
+      ? "negative"
+      : Number.isNaN(value)
+        ? "not a number of milliseconds"
+        : "longer than 15 minutes";
+    throw new UsageError(
+      `--pause must be milliseconds from 0 to ${MAX_PAUSE_MS}: "${text}" is ${what}`,
+      {
+        hint: "give --pause the milliseconds to wait between invocations at a size, e.g. --pause 100 (0, the default, does not wait)",
+      },
+    );
+  }
+  return value;
 }

@@ -14,6 +14,8 @@ export const MAX_VCPUS = 6;
 
 /** CFS bandwidth period below one vCPU (docs/lambda-facts.md, "CPU throttling"). */
 export const CFS_PERIOD_MS = 20;
+/** Lambda's guest kernel ticks at 250 Hz: the CPU budget is checked every 4 ms. */
+export const SCHEDULER_TICK_MS = 4;
 
 /** Timeout: whole seconds from 1 to 900, default 3 (docs/lambda-facts.md, "Memory and CPU"). */
 export const MIN_TIMEOUT_SECONDS = 1;

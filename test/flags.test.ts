@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../src/errors.js";
-import { parseFraction, parseNonNegativeInt, parsePositiveInt } from "../src/flags.js";
+import { parseFraction, parseNonNegativeInt, parsePause, parsePositiveInt } from "../src/flags.js";
 
 function assertUsageError(run: () => unknown, pattern: RegExp): void {
   assert.throws(run, (error: unknown) => {
@@ -53,6 +53,42 @@ describe("parseFraction: one meaning for a share on every flag", () => {
   it("refuses negatives and garbage", () => {
     for (const text of ["-5%", "ten", "%", "", "1e999"]) {
       assertUsageError(() => parseFraction("--x", text), /--x must be a percentage or a fraction/);
+    }
+  });
+});
+
+describe("parsePause", () => {
+  it("reads milliseconds, fractions included", () => {
+    assert.equal(parsePause("0"), 0);
+    assert.equal(parsePause("150"), 150);
+    assert.equal(parsePause(" 159.6 "), 159.6);
+    assert.equal(parsePause("900000"), 900_000);
+  });
+
+  it("rejects a negative pause, naming the flag and the fix", () => {
+    assertUsageError(
+      () => parsePause("-5"),
+      /--pause must be milliseconds from 0 to 900000: "-5" is negative/,
+    );
+  });
+
+  it("rejects what is not a number", () => {
+    for (const text of ["", "ten", "1e3", "NaN", "5ms", "0x10", "1.", ".5"]) {
+      assertUsageError(() => parsePause(text), /--pause .* is not a number of milliseconds/);
+    }
+  });
+
+  it("rejects more than 15 minutes", () => {
+    assertUsageError(() => parsePause("900001"), /"900001" is longer than 15 minutes/);
+  });
+
+  it("says what to give instead", () => {
+    try {
+      parsePause("-1");
+      assert.fail("no error");
+    } catch (error) {
+      assert.ok(error instanceof UsageError);
+      assert.match(error.hint ?? "", /e\.g\. --pause 100/);
     }
   });
 });

@@ -76,6 +76,7 @@ export async function runCommand(
       info,
       plan,
       seed: settings.seed,
+      pauseMs: settings.pauseMs,
       payload: settings.payload,
       concurrency: settings.concurrency,
       pricing,

@@ -6,6 +6,7 @@ import {
   oneOf,
   parseFraction,
   parseNonNegativeInt,
+  parsePause,
   parsePositiveInt,
   parsePositiveNumber,
   type RawOptions,
@@ -83,6 +84,8 @@ export interface RunSettings {
   quiet: boolean;
   /** --yes: run a grid larger than LARGE_GRID invocations. */
   yes: boolean;
+  /** --pause: milliseconds between the end of one invocation and the start of the next at a size. */
+  pauseMs: number;
 }
 
 /** The target `<function>` runs on: `--target`, else the first in the registry that claims it. */
@@ -229,6 +232,7 @@ export async function parseRunOptions(
     out: textOption(raw, "out"),
     quiet: raw.quiet === true,
     yes: raw.yes === true,
+    pauseMs: textOption(raw, "pause") === undefined ? 0 : parsePause(textOption(raw, "pause")!),
   };
 }
 

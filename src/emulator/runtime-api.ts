@@ -77,7 +77,6 @@ export class RuntimeApiServer {
   private lastCompleted: string | undefined;
   private nextListeners: Array<(at: number) => void> = [];
   private initErrorListeners: Array<(report: InitErrorReport) => void> = [];
-  private waitingListeners: Array<() => void> = [];
 
   private constructor(private readonly server: Server) {}
 
@@ -108,12 +107,6 @@ export class RuntimeApiServer {
 
   onInitError(listener: (report: InitErrorReport) => void): void {
     this.initErrorListeners.push(listener);
-  }
-
-  /** Resolves once the runtime is parked on /next, idle between invocations. */
-  whenWaiting(): Promise<void> {
-    if (this.waiting !== undefined) return Promise.resolve();
-    return new Promise((resolve) => this.waitingListeners.push(resolve));
   }
 
   /**
@@ -244,7 +237,6 @@ export class RuntimeApiServer {
       if (this.waiting === res && !res.writableEnded) this.waiting = undefined;
     });
     for (const listener of this.nextListeners) listener(at);
-    for (const resolve of this.waitingListeners.splice(0)) resolve();
     this.handOut();
   }
 

@@ -198,7 +198,7 @@ export class Sandbox {
 
   /** Runs one event; expected failures (error, timeout, crash, out of memory) are results. */
   async invoke(event: RuntimeEvent, timeoutMs: number): Promise<SandboxResult> {
-    await this.startOfPeriod();
+    // Handed out at once, wherever that falls in the CPU period, as on Lambda (docs/lambda-facts.md, "CPU throttling").
     const delivery = this.api.deliver(event);
     const handedOut = await Promise.race([delivery.handedOut, this.exited]);
     if (typeof handedOut !== "number") {
@@ -221,29 +221,18 @@ export class Sandbox {
       return { kind: "timeout", durationMs: timeoutMs };
     }
     if ("kind" in ended) {
+      // A runtime over its CPU quota ends its work only after the refill.
+      const resumedAt = await this.config.limitGroup.settle?.();
       this.samplePeak();
       // Pipes are written synchronously by the runtime; one turn lets their data arrive here.
       await new Promise((resolve) => setImmediate(resolve));
-      const durationMs = ended.at - handedOut;
+      const durationMs = Math.max(ended.at, resumedAt ?? 0) - handedOut;
       if (ended.kind === "response") return { kind: "response", body: ended.body, durationMs };
       return { kind: "error", errorType: ended.errorType, body: ended.body, durationMs };
     }
     this.api.abandon();
     const durationMs = performance.now() - handedOut;
     return { kind: "crash", durationMs, ...(await this.classifyExit(ended)) };
-  }
-
-  /**
-   * Lambda hands an event to an idle environment, and its staircase fits a
-   * full CPU quota from there (docs/lambda-facts.md, "CPU throttling"): so the
-   * event waits, outside the measured duration, until the runtime is parked on
-   * /next and the limit group's next period has begun.
-   */
-  private async startOfPeriod(): Promise<void> {
-    const exited = this.exited.then(() => undefined);
-    await Promise.race([this.api.whenWaiting(), exited]);
-    const periodStart = this.config.limitGroup.periodStart?.();
-    if (periodStart !== undefined) await Promise.race([periodStart, exited]);
   }
 
   private async classifyExit(exit: Exit): Promise<{ errorType: string; errorMessage: string }> {

@@ -1,4 +1,5 @@
 import { CFS_PERIOD_MS, MB_PER_VCPU } from "../lambda.js";
+import { expectedDurationMs } from "../model/cfs-phase.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
 
@@ -18,6 +19,8 @@ const MODEL_AGREEMENT = 0.75;
 export const EDGE_MARGIN = 0.01;
 /** Calls at an edge's size before it counts as located. */
 export const EDGE_CALLS = 2;
+/** Calls on a step before their median stands for the step's duration (one call is noisy). */
+const LEVEL_CALLS = 2;
 /** Steps whose predicted edge cost is within this share of the best are searched too. */
 const STEP_TIE = 0.1;
 /** At most this many steps are searched. */
@@ -36,10 +39,13 @@ export function throttledPeriods(workMs: number, memoryMb: number): number {
   return Math.max(0, Math.ceil(workMs / quotaMs(memoryMb) - 1e-9) - 1);
 }
 
-/** Duration the CFS model predicts: k throttled periods, then the CPU still left. */
+/**
+ * Duration the CFS model predicts in production for a call that takes
+ * `workMs` unthrottled: the mean over a uniformly random start phase (open
+ * arrivals), ticks, debt and the runtime's work included (src/model/cfs-phase.ts).
+ */
 export function modelDurationMs(workMs: number, memoryMb: number): number {
-  const k = throttledPeriods(workMs, memoryMb);
-  return CFS_PERIOD_MS * k + workMs - k * quotaMs(memoryMb);
+  return expectedDurationMs(workMs, memoryMb);
 }
 
 /** Smallest memory at which `workMs` fits into k + 1 quotas: the left edge of step k. */
@@ -166,18 +172,46 @@ function firstMeasuredAbove(
   return sizes.find((m) => m > memoryMb && throttledPeriods(workMs, m) === k && durations.has(m));
 }
 
+/** Calls well inside step k of each measured size, and not slower than k + 1 periods allow. */
+function insideSteps(workMs: number, durations: Map<number, number[]>): Map<number, number[]> {
+  const inside = new Map<number, number[]>();
+  for (const [m, values] of durations) {
+    const k = throttledPeriods(workMs, m);
+    if (m < stepEdgeMb(workMs, k) * (1 + 2 * EDGE_MARGIN)) continue;
+    const kept = values.filter((ms) => ms < CFS_PERIOD_MS * (k + 1));
+    if (kept.length > 0) inside.set(m, kept);
+  }
+  return inside;
+}
+
+/**
+ * How much slower than the production curve the calls measured well inside a
+ * step ran (the median ratio; 1 with none): a closed measurement loop or a
+ * slower host shifts every step alike, so unmeasured steps are predicted on
+ * the same footing as measured ones.
+ */
+function measuredScale(workMs: number, inside: Map<number, number[]>): number {
+  const ratios = [...inside].map(([m, values]) => median(values) / modelDurationMs(workMs, m));
+  return ratios.length > 0 ? median(ratios) : 1;
+}
+
 function steps(workMs: number, sizes: readonly number[], durations: Map<number, number[]>): Step[] {
   const levels: { k: number; edgeMb: number; levelMs: number }[] = [];
+  const inside = insideSteps(workMs, durations);
+  const scale = measuredScale(workMs, inside);
   // The fastest step is the one holding one vCPU: above it a single thread runs no faster.
   const first = throttledPeriods(workMs, MB_PER_VCPU);
   const last = throttledPeriods(workMs, sizes[0]!);
   for (let k = first; k <= last; k++) {
     const edgeMb = stepEdgeMb(workMs, k);
-    // Calls well inside the step, and not slower than k + 1 periods allow.
-    const inside = [...durations]
-      .filter(([m]) => throttledPeriods(workMs, m) === k && m >= edgeMb * (1 + 2 * EDGE_MARGIN))
-      .flatMap(([, values]) => values.filter((ms) => ms < CFS_PERIOD_MS * (k + 1)));
-    const levelMs = inside.length > 0 ? median(inside) : CFS_PERIOD_MS * k + workMs / (k + 1);
+    const onStep = [...inside]
+      .filter(([m]) => throttledPeriods(workMs, m) === k)
+      .flatMap(([, values]) => values);
+    // With fewer calls than that, the production curve (random phase) just right of the edge.
+    const levelMs =
+      onStep.length >= LEVEL_CALLS
+        ? median(onStep)
+        : scale * modelDurationMs(workMs, edgeMb * (1 + EDGE_MARGIN));
     levels.push({ k, edgeMb, levelMs });
   }
   return levels.map((step, i) => {

@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { UsageError } from "../errors.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
@@ -24,6 +25,15 @@ export interface SweepOptions {
   onProgress?: (event: SweepEvent) => void;
   /** Aborting stops new invocations, waits for those in flight, releases the size and throws. */
   signal?: AbortSignal;
+  /**
+   * Milliseconds to wait after each invocation ends before the next at the
+   * same size starts (`--pause`; AWS Lambda Power Tuning's sleepBetweenRunsMs);
+   * 0 or absent: none.
+   */
+  pauseMs?: number;
+  /** The clock and the wait the pause uses (tests pass their own). */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface SweepResult {
@@ -59,6 +69,16 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number above 0, not ${concurrency}`);
   }
+  const pauseMs = options.pauseMs ?? 0;
+  if (!(pauseMs >= 0 && Number.isFinite(pauseMs))) {
+    throw new RangeError(`pauseMs must be a finite number of 0 or more, not ${pauseMs}`);
+  }
+  const now = options.now ?? (() => performance.now());
+  const sleep =
+    options.sleep ??
+    ((ms: number, abort?: AbortSignal) => sleepFor(ms, undefined, { signal: abort }));
+  // When the last invocation at each size ended, so a planner's next step there pauses too.
+  const lastEnded = new Map<number, number>();
   if (planner.plannedSizes !== undefined) checkSizesAvailable(target, planner.plannedSizes);
   const records = new Map<number, ReportRecord[]>();
   const notes = new Map<number, string[]>();
@@ -106,8 +126,15 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const results = await runBounded(
         planned,
         concurrency,
-        async () => {
+        async (index) => {
+          if (pauseMs > 0) {
+            // A worker's later calls follow its own previous one; its first, the size's last.
+            const ended = index < concurrency ? lastEnded.get(memoryMb) : now();
+            const waitMs = ended === undefined ? 0 : ended + pauseMs - now();
+            if (waitMs > 0) await sleep(waitMs, signal);
+          }
           const invocation = await invoke(payload);
+          lastEnded.set(memoryMb, now());
           if (!firstErrors.has(memoryMb)) {
             const error = invocationError(invocation);
             if (error !== undefined) firstErrors.set(memoryMb, error);

@@ -42,6 +42,8 @@ export interface TuneOptions extends Omit<ResultOptions, "planSummary"> {
   seed: number;
   payload: string;
   concurrency: number;
+  /** Wait this long after each invocation ends before the next at a size (`--pause`). */
+  pauseMs?: number;
   onProgress?: (event: SweepEvent) => void;
   signal?: AbortSignal;
 }
@@ -55,6 +57,7 @@ export async function tune(options: TuneOptions): Promise<ResultDocument> {
   const sweep = await runSweep({
     target: options.target,
     planner: createPlanner(options.plan, options),
+    ...(options.pauseMs !== undefined && { pauseMs: options.pauseMs }),
     payload: options.payload,
     concurrency: options.concurrency,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),

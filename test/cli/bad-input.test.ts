@@ -136,6 +136,15 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
     }
   });
 
+  it("--pause negative, not a number, or above 900,000 ms", async () => {
+    await refused(
+      ["run", ...REPLAY, "--pause", "-5"],
+      /--pause must be milliseconds from 0 to 900000: "-5" is negative/,
+    );
+    await refused(["run", ...REPLAY, "--pause", "soon"], /is not a number of milliseconds/);
+    await refused(["run", ...REPLAY, "--pause", "900001"], /is longer than 15 minutes/);
+  });
+
   it("a flag without the one it modifies", async () => {
     await refused(
       ["run", ...REPLAY, "--balanced-tolerance", "5%"],

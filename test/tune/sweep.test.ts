@@ -244,6 +244,110 @@ describe("runSweep with the replay target on a real recording", () => {
     );
   });
 
+  it("pauses after each invocation ends before the next at the size starts, across a planner's steps", async () => {
+    let clock = 0;
+    const spans: [memoryMb: number, start: number, end: number][] = [];
+    const slept: number[] = [];
+    const inner = replay();
+    const target: Target = {
+      ...inner,
+      kind: inner.kind,
+      describe: () => inner.describe(),
+      availableSizes: () => inner.availableSizes(),
+      capacity: (m) => inner.capacity(m),
+      restore: () => inner.restore(),
+      async prepare(memoryMb) {
+        const size = await inner.prepare(memoryMb);
+        return {
+          memoryMb,
+          release: () => size.release(),
+          async invoke(payload) {
+            const start = clock;
+            clock += 10;
+            spans.push([memoryMb, start, clock]);
+            return size.invoke(payload);
+          },
+        };
+      },
+    };
+    // 256 twice in a row, then 512, then 256 again.
+    const steps = [256, 256, 512, 256];
+    const planner: Planner = {
+      totalSteps: undefined,
+      next: () => {
+        const memoryMb = steps.shift();
+        return memoryMb === undefined ? undefined : { memoryMb, invocations: 2 };
+      },
+    };
+    await runSweep({
+      target,
+      planner,
+      payload: "{}",
+      concurrency: 1,
+      pauseMs: 150,
+      now: () => clock,
+      sleep: async (ms) => {
+        slept.push(ms);
+        clock += ms;
+      },
+    });
+    for (const memoryMb of [256, 512]) {
+      const at = spans.filter(([m]) => m === memoryMb);
+      for (let i = 1; i < at.length; i++) {
+        assert.ok(at[i]![1] - at[i - 1]![2] >= 150, `${memoryMb} MB call ${i} started too soon`);
+      }
+    }
+    // Between calls at one size only: none before 512 MB's first call, none after the last, and
+    // none before 256 MB's third step, which the 512 MB step already kept 170 ms apart.
+    assert.equal(slept.length, 5);
+    assert.ok(slept.every((ms) => ms > 0 && ms <= 150));
+  });
+
+  it("with concurrency, pauses each worker after its own previous call; without a pause, never waits", async () => {
+    const slept: number[] = [];
+    const sleep = async (ms: number) => {
+      slept.push(ms);
+    };
+    const planner = () => createFixedGridPlanner({ sizes: [256], invocationsPerSize: 6 });
+    await runSweep({
+      target: replay(),
+      planner: planner(),
+      payload: "{}",
+      concurrency: 2,
+      pauseMs: 40,
+      sleep,
+    });
+    assert.deepEqual(
+      slept.map((ms) => Math.round(ms)),
+      [40, 40, 40, 40],
+    );
+    slept.length = 0;
+    await runSweep({ target: replay(), planner: planner(), payload: "{}", concurrency: 2, sleep });
+    assert.deepEqual(slept, []);
+    await assert.rejects(
+      runSweep({
+        target: replay(),
+        planner: planner(),
+        payload: "{}",
+        concurrency: 1,
+        pauseMs: -1,
+      }),
+      RangeError,
+    );
+  });
+
+  it("really waits the pause between calls (real clock, generous bound)", async () => {
+    const started = performance.now();
+    await runSweep({
+      target: replay(),
+      planner: createFixedGridPlanner({ sizes: [256], invocationsPerSize: 3 }),
+      payload: "{}",
+      concurrency: 1,
+      pauseMs: 30,
+    });
+    assert.ok(performance.now() - started >= 59, "two pauses of 30 ms");
+  });
+
   it("releases the size and propagates a target's exception, starting nothing after it", async () => {
     const target = new WatchedTarget(replay(), 5);
     await assert.rejects(

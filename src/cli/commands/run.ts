@@ -30,6 +30,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--payload <json>", "event passed to every invocation (JSON, default {})")
     .option("--payload-file <file>", "read the event from a file")
     .option("--concurrency <N>", "invocations in flight at once (default 1)")
+    .option(
+      "--pause <ms>",
+      "wait this long after each invocation ends before the next at a size starts (default 0)",
+    )
     .option("--strategy <name>", "cost (default), speed or balanced")
     .option(
       "--balanced-tolerance <percent>",

@@ -1,5 +1,5 @@
 /** File-system operations on one cgroup directory, shared by the v1 and v2 backends. */
-import { existsSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export function readCgroupFile(dir: string, file: string): string | undefined {
@@ -69,6 +69,39 @@ export async function removeCgroupDir(dir: string, timeoutMs = 3000): Promise<vo
       if (code !== "EBUSY" || Date.now() > deadline) throw error;
     }
     await sleep(10);
+  }
+}
+
+/**
+ * Whether the kernel takes these settings below `parent`: they are written in
+ * turn into a scratch child group, removed after. The first refusal in
+ * words (file, value, error), or undefined when all were taken.
+ */
+export function refusedSetting(
+  parent: string,
+  settings: readonly (readonly [file: string, value: string])[],
+): string | undefined {
+  const dir = `${parent}/settings-check`;
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    if (errorCode(error) !== "EEXIST") return `cannot create ${dir}: ${errorCode(error)}`;
+  }
+  try {
+    for (const [file, value] of settings) {
+      try {
+        writeCgroupFile(dir, file, value);
+      } catch (error) {
+        return `${file} refused ${value} (${errorCode(error) ?? String(error)})`;
+      }
+    }
+    return undefined;
+  } finally {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Removed with the parent on dispose.
+    }
   }
 }
 

@@ -1,11 +1,11 @@
-import { PeriodClock } from "./period-clock.js";
 import { readProcessMemory } from "./proc-usage.js";
 import type { IsolationKind, LimitGroup } from "./types.js";
 
 /**
- * What cgroup v1 and v2 sandbox groups share: the leader's pid, the CFS period
- * grid each invocation starts on, the peak memory and the once-only dispose.
- * A subclass says where its files are and how its kernel reports them.
+ * What cgroup v1 and v2 sandbox groups share: the leader's pid, the peak
+ * memory and the once-only dispose. The kernel enforces the CPU quota itself,
+ * on the group's one period grid. A subclass says where its files are and how
+ * its kernel reports them.
  */
 export abstract class CgroupGroup implements LimitGroup {
   abstract readonly kind: IsolationKind;
@@ -14,17 +14,10 @@ export abstract class CgroupGroup implements LimitGroup {
   #finalPeak: number | undefined;
   #finalOom = false;
   #leaderHighWater = 0;
-  readonly #clock: PeriodClock;
-
-  constructor(periodMs: number, readPeriods: () => number | undefined) {
-    this.#clock = new PeriodClock({ periodMs, readPeriods });
-  }
 
   abstract launch(command: string, args: readonly string[]): { command: string; args: string[] };
   /** The kernel's memory high-water mark of the group, in bytes. */
   protected abstract kernelPeakBytes(): number | undefined;
-  /** Rewrites the quota: the kernel then refills it and drops what each CPU kept. */
-  protected abstract refillQuota(): void;
   protected abstract kernelOutOfMemoryKilled(pid: number | undefined): boolean;
   /** Kills what is left in the group and removes its directories. */
   protected abstract remove(): Promise<void>;
@@ -35,15 +28,6 @@ export abstract class CgroupGroup implements LimitGroup {
 
   attach(pid: number): void {
     this.#pid = pid;
-    // The sandbox's start-up keeps the group's period timer running: the time to learn its grid.
-    this.#clock.learn().catch(() => {});
-  }
-
-  async periodStart(): Promise<void> {
-    await this.#clock.waitForPeriodStart();
-    // Without the refill, runtime each CPU kept from earlier periods (up to 1 ms
-    // each) would let the group overrun its quota.
-    if (!this.#disposed) this.refillQuota();
   }
 
   // The kernel's high-water mark is what the limit is enforced against and
@@ -70,7 +54,6 @@ export abstract class CgroupGroup implements LimitGroup {
 
   dispose(): Promise<void> {
     if (!this.#disposed) {
-      this.#clock.stop();
       this.#finalPeak = this.peakMemoryBytes();
       this.#finalOom = this.outOfMemoryKilled();
       this.#disposed = this.remove();

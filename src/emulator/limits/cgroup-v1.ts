@@ -54,11 +54,9 @@ class CgroupV1Group extends CgroupGroup {
   constructor(
     readonly cpuDir: string,
     readonly memoryDir: string,
-    periodMs: number,
-    private readonly quotaUs: string,
     private readonly onDisposed: () => void,
   ) {
-    super(periodMs, () => readCounter(cpuDir, "cpu.stat", "nr_periods"));
+    super();
   }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
@@ -67,10 +65,6 @@ class CgroupV1Group extends CgroupGroup {
       command,
       args,
     );
-  }
-
-  protected refillQuota(): void {
-    writeCgroupFile(this.cpuDir, "cpu.cfs_quota_us", this.quotaUs);
   }
 
   protected kernelPeakBytes(): number | undefined {
@@ -105,6 +99,7 @@ export class CgroupV1Limits implements LimitBackend {
     /** The tool's parent groups, already created, e.g. /sys/fs/cgroup/cpu/lambda-tune-123. */
     readonly parents: { cpu: string; memory: string },
     readonly fallbackReason?: string,
+    readonly notes?: readonly string[],
   ) {}
 
   async createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup> {
@@ -113,10 +108,7 @@ export class CgroupV1Limits implements LimitBackend {
     const cpuDir = `${this.parents.cpu}/${name}`;
     const memoryDir = `${this.parents.memory}/${name}`;
     const settings = cgroupV1Settings(limits);
-    const quotaUs = settings.cpu.find(([file]) => file === "cpu.cfs_quota_us")?.[1] ?? "-1";
-    const group = new CgroupV1Group(cpuDir, memoryDir, limits.periodMs, quotaUs, () =>
-      this.#groups.delete(group),
-    );
+    const group = new CgroupV1Group(cpuDir, memoryDir, () => this.#groups.delete(group));
     try {
       mkdirSync(cpuDir);
       this.#groups.add(group);

@@ -40,21 +40,13 @@ class CgroupV2Group extends CgroupGroup {
 
   constructor(
     readonly dir: string,
-    periodMs: number,
-    private readonly cpuMax: string,
     private readonly onDisposed: () => void,
   ) {
-    super(periodMs, () =>
-      parseKeyedCounters(readCgroupFile(dir, "cpu.stat") ?? "").get("nr_periods"),
-    );
+    super();
   }
 
   launch(command: string, args: readonly string[]): { command: string; args: string[] } {
     return cgroupLaunchWrapper([`${this.dir}/cgroup.procs`], command, args);
-  }
-
-  protected refillQuota(): void {
-    writeCgroupFile(this.dir, "cpu.max", this.cpuMax);
   }
 
   protected kernelPeakBytes(): number | undefined {
@@ -92,6 +84,7 @@ export class CgroupV2Limits implements LimitBackend {
     /** The tool's parent group, already created with `+cpu +memory` in its subtree_control. */
     readonly parent: string,
     readonly fallbackReason?: string,
+    readonly notes?: readonly string[],
   ) {}
 
   async createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup> {
@@ -99,8 +92,7 @@ export class CgroupV2Limits implements LimitBackend {
     if (this.#disposed) throw new Error("the cgroup v2 backend is already disposed");
     const dir = `${this.parent}/${name}`;
     const settings = cgroupV2Settings(limits);
-    const cpuMax = settings.find(([file]) => file === "cpu.max")?.[1] ?? "max";
-    const group = new CgroupV2Group(dir, limits.periodMs, cpuMax, () => this.#groups.delete(group));
+    const group = new CgroupV2Group(dir, () => this.#groups.delete(group));
     try {
       mkdirSync(dir);
       this.#groups.add(group);

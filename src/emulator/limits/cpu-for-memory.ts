@@ -1,4 +1,4 @@
-import { CFS_PERIOD_MS, vcpusForMemory } from "../../lambda.js";
+import { CFS_PERIOD_MS, SCHEDULER_TICK_MS, vcpusForMemory } from "../../lambda.js";
 import type { SandboxLimits } from "./types.js";
 
 /**
@@ -22,5 +22,6 @@ export function limitsForMemory(memoryMb: number, hostCores: number): SandboxLim
     memoryMb,
     cpuCores: cpuCoresForMemory(memoryMb, hostCores).cores,
     periodMs: CFS_PERIOD_MS,
+    tickMs: SCHEDULER_TICK_MS,
   };
 }

@@ -1,8 +1,10 @@
 import { mkdirSync, readFileSync, rmdirSync } from "node:fs";
 import { UsageError } from "../../errors.js";
-import { readCgroupFile, writeCgroupFile } from "./cgroup-dir.js";
-import { CgroupV1Limits } from "./cgroup-v1.js";
-import { CgroupV2Limits } from "./cgroup-v2.js";
+import { readCgroupFile, refusedSetting, writeCgroupFile } from "./cgroup-dir.js";
+import { CgroupV1Limits, cgroupV1Settings } from "./cgroup-v1.js";
+import { CgroupV2Limits, cgroupV2Settings } from "./cgroup-v2.js";
+import { limitsForMemory } from "./cpu-for-memory.js";
+import { kernelTickWarning, readKernelConfig } from "./kernel-tick.js";
 import { NO_LIMITS_WARNING, NoLimits } from "./none.js";
 import { ownCgroupV1Directory, ownCgroupV2Directory } from "./own-cgroup.js";
 import { hasThreadSchedstat } from "./proc-usage.js";
@@ -21,6 +23,8 @@ export interface LimitBackendOptions {
   pid: number;
   platform: NodeJS.Platform;
   throttleControlLoop?: ThrottleControlLoop;
+  /** The running kernel's configuration ("" when unreadable), for its tick (CONFIG_HZ). */
+  kernelConfig?: string;
 }
 
 type Probe = { backend: LimitBackend } | { unavailable: string };
@@ -46,8 +50,12 @@ function errorCode(error: unknown): string {
   return (error as NodeJS.ErrnoException | undefined)?.code ?? String(error);
 }
 
-/** Reads the two files the selection needs from this process's /proc. */
-export function readOwnCgroupFiles(): { procSelfCgroup: string; mountInfo: string } {
+/** Reads what the selection needs from this process's /proc and the kernel's configuration. */
+export function readOwnCgroupFiles(): {
+  procSelfCgroup: string;
+  mountInfo: string;
+  kernelConfig: string;
+} {
   const read = (path: string): string => {
     try {
       return readFileSync(path, "utf8");
@@ -58,6 +66,7 @@ export function readOwnCgroupFiles(): { procSelfCgroup: string; mountInfo: strin
   return {
     procSelfCgroup: read("/proc/self/cgroup"),
     mountInfo: read("/proc/self/mountinfo"),
+    kernelConfig: readKernelConfig(),
   };
 }
 
@@ -108,7 +117,27 @@ function probeCgroupV2(options: LimitBackendOptions): Probe {
       unavailable: `cgroup v2: cannot enable cpu and memory below ${parent}: ${errorCode(error)}`,
     };
   }
-  return { backend: new CgroupV2Limits(parent) };
+  const refused = refusedSetting(
+    parent,
+    extremeLimits(options.hostCores).map((limits) => cgroupV2Settings(limits)[0]!),
+  );
+  if (refused !== undefined) {
+    rmdirSync(parent);
+    return {
+      unavailable: `cgroup v2: the kernel refuses Lambda's CPU limits below ${parent}: ${refused}`,
+    };
+  }
+  return { backend: new CgroupV2Limits(parent, undefined, tickNotes(options)) };
+}
+
+/** The smallest and the largest CPU limit this host will be asked for (128 MB, 10,240 MB). */
+function extremeLimits(hostCores: number) {
+  return [limitsForMemory(128, hostCores), limitsForMemory(10_240, hostCores)];
+}
+
+function tickNotes(options: LimitBackendOptions): string[] {
+  const warning = kernelTickWarning(options.kernelConfig ?? "");
+  return warning === undefined ? [] : [warning];
 }
 
 function probeCgroupV1(options: LimitBackendOptions): Probe {
@@ -139,7 +168,17 @@ function probeCgroupV1(options: LimitBackendOptions): Probe {
       unavailable: `cgroup v1 memory controller not writable: ${errorCode(error)} on ${parents.memory}`,
     };
   }
-  return { backend: new CgroupV1Limits(parents) };
+  // The period first, then the smallest and the largest quota (a parent with less CPU refuses it).
+  const [smallest, largest] = extremeLimits(options.hostCores).map((l) => cgroupV1Settings(l).cpu);
+  const refused = refusedSetting(parents.cpu, [...smallest!, largest![1]!]);
+  if (refused !== undefined) {
+    rmdirSync(parents.cpu);
+    rmdirSync(parents.memory);
+    return {
+      unavailable: `cgroup v1: the kernel refuses Lambda's CPU limits below ${parents.cpu}: ${refused}`,
+    };
+  }
+  return { backend: new CgroupV1Limits(parents, undefined, tickNotes(options)) };
 }
 
 function probeThrottle(options: LimitBackendOptions, fallbackReason?: string): Probe {
@@ -174,8 +213,12 @@ function probe(kind: IsolationKind, options: LimitBackendOptions, fallbackReason
 
 /** Attaches the reason to a backend built before it was known (cgroups take it as a constructor argument). */
 function withReason(backend: LimitBackend, reason: string): LimitBackend {
-  if (backend instanceof CgroupV2Limits) return new CgroupV2Limits(backend.parent, reason);
-  if (backend instanceof CgroupV1Limits) return new CgroupV1Limits(backend.parents, reason);
+  if (backend instanceof CgroupV2Limits) {
+    return new CgroupV2Limits(backend.parent, reason, backend.notes);
+  }
+  if (backend instanceof CgroupV1Limits) {
+    return new CgroupV1Limits(backend.parents, reason, backend.notes);
+  }
   return backend;
 }
 

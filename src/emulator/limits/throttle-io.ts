@@ -7,13 +7,30 @@ const OUT_OF_MEMORY = 1;
 const FINISHED = 2;
 const PEAK_KIB = 3;
 const PGID = 4;
-const PERIOD_RESTART = 5;
+// 0: none; 1: asked; 2: answered, running; 3: answered, stopped until a refill.
+const CHARGE = 5;
+const CONTINUED = 6;
+const CELLS = 7;
+
+// Node.js has had Atomics.waitAsync since 16; the project's TypeScript lib (ES2023) lacks it.
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(
+      cells: Int32Array,
+      index: number,
+      value: number,
+      timeoutMs: number,
+    ): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
 
 /** Flags and figures shared between the loop (maybe in a worker) and its owner, lock-free. */
 export class ThrottleSharedState {
   readonly cells: Int32Array;
 
-  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT)) {
+  constructor(
+    buffer: SharedArrayBuffer = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT),
+  ) {
     this.cells = new Int32Array(buffer);
   }
 
@@ -48,13 +65,38 @@ export class ThrottleSharedState {
     Atomics.wait(this.cells, STOP_REQUESTED, 0, ms);
   }
 
-  /** Asks the loop to begin a fresh period now, waking a worker that sleeps. */
-  requestPeriodRestart(): void {
-    Atomics.store(this.cells, PERIOD_RESTART, 1);
+  /** Asks the loop to charge the group's CPU now, waking a worker that sleeps. */
+  requestCharge(): void {
+    Atomics.store(this.cells, CHARGE, 1);
     Atomics.notify(this.cells, STOP_REQUESTED);
   }
-  takePeriodRestart(): boolean {
-    return Atomics.exchange(this.cells, PERIOD_RESTART, 0) === 1;
+  takeChargeRequest(): boolean {
+    return Atomics.load(this.cells, CHARGE) === 1;
+  }
+  answerCharge(stopped: boolean): void {
+    if (Atomics.compareExchange(this.cells, CHARGE, 1, stopped ? 3 : 2) === 1) {
+      Atomics.notify(this.cells, CHARGE);
+    }
+  }
+  /** The loop's answer to requestCharge: whether the group is stopped; undefined if none came. */
+  async chargeAnswer(timeoutMs: number): Promise<boolean | undefined> {
+    const waiting = waitAsync(this.cells, CHARGE, 1, timeoutMs);
+    if (waiting.async) await waiting.value;
+    const answer = Atomics.exchange(this.cells, CHARGE, 0);
+    return answer === 1 ? undefined : answer === 3;
+  }
+
+  get continuedCount(): number {
+    return Atomics.load(this.cells, CONTINUED);
+  }
+  markContinued(): void {
+    Atomics.add(this.cells, CONTINUED, 1);
+    Atomics.notify(this.cells, CONTINUED);
+  }
+  /** Resolves once the group was continued after `count` (see continuedCount), or after the timeout. */
+  async continuedAfter(count: number, timeoutMs: number): Promise<void> {
+    const waiting = waitAsync(this.cells, CONTINUED, count, timeoutMs);
+    if (waiting.async) await waiting.value;
   }
 
   markOutOfMemory(): void {
@@ -97,10 +139,12 @@ export function processGroupIo(
   sleep: (ms: number) => void | Promise<void>,
 ): ThrottleIo {
   return {
-    now: () => performance.now(),
+    // CLOCK_MONOTONIC, which the kernel's ticks are aligned to (performance.now() differs per thread).
+    now: () => Number(process.hrtime.bigint()) / 1e6,
     sleep,
     shouldStop: () => state.stopRequested,
-    takePeriodRestart: () => state.takePeriodRestart(),
+    takeChargeRequest: () => state.takeChargeRequest(),
+    answerCharge: (stopped) => state.answerCharge(stopped),
     members: () => processGroupMembers(pgid),
     cpuNanosByThread: (members) => cpuNanosByThread(members),
     memory: (members) => {
@@ -115,7 +159,10 @@ export function processGroupIo(
       return { rssBytes, highWaterBytes };
     },
     stopGroup: () => signalGroup(pgid, "SIGSTOP"),
-    continueGroup: () => signalGroup(pgid, "SIGCONT"),
+    continueGroup: () => {
+      signalGroup(pgid, "SIGCONT");
+      state.markContinued();
+    },
     killGroup: () => {
       signalGroup(pgid, "SIGKILL");
       signalGroup(pgid, "SIGCONT");

@@ -9,8 +9,10 @@ export interface SandboxLimits {
    * docs/lambda-facts.md, "Memory and CPU"), capped by the host.
    */
   cpuCores: number;
-  /** CFS bandwidth period; Lambda behaves like 20 ms (docs/lambda-facts.md, "CPU throttling"). */
+  /** CFS bandwidth period: 20 ms on Lambda (docs/lambda-facts.md, "CPU throttling"). */
   periodMs: number;
+  /** Where the quota is checked: Lambda's kernel ticks every 4 ms (HZ=250). */
+  tickMs: number;
 }
 
 /**
@@ -25,10 +27,13 @@ export interface LimitGroup {
   /** Call once the process is spawned (the user-space throttle starts watching it here). */
   attach(pid: number): void;
   /**
-   * Resolves when the group's next CPU period begins (at once when the backend
-   * cannot tell), so an invocation starts with a full quota as on Lambda.
+   * The runtime's response has arrived: charge the CPU used so far at once,
+   * as the kernel does at the runtime's system calls
+   * (docs/lambda-facts.md, "CPU throttling"). Resolves with when (performance.now()) the group
+   * ran again after the refill that paid its debt, or undefined when it was
+   * not held back. Backends the kernel enforces lack it.
    */
-  periodStart?(): Promise<void>;
+  settle?(): Promise<number | undefined>;
   /** Peak memory of the group since it was created, in bytes, when the backend can tell. */
   peakMemoryBytes(): number | undefined;
   /** Whether the kernel (or the throttle's watchdog) killed the group for exceeding its memory. */
@@ -41,6 +46,8 @@ export interface LimitBackend {
   readonly kind: IsolationKind;
   /** Why this backend was chosen over the better ones (shown to the user), if it was a fallback. */
   readonly fallbackReason?: string;
+  /** What it cannot reproduce of Lambda on this host (shown to the user once per run). */
+  readonly notes?: readonly string[];
   createGroup(name: string, limits: SandboxLimits): Promise<LimitGroup>;
   /** Remove the backend's parent group and anything left in it. Idempotent. */
   dispose(): Promise<void>;

@@ -120,8 +120,14 @@ class ThrottledGroup implements LimitGroup {
     }
   }
 
-  async periodStart(): Promise<void> {
-    if (this.#pgid !== undefined && !this.#disposed) this.#state.requestPeriodRestart();
+  async settle(): Promise<number | undefined> {
+    if (this.#worker === undefined || this.#pgid === undefined || this.#disposed) return undefined;
+    const continued = this.#state.continuedCount;
+    this.#state.requestCharge();
+    // The worker answers within a tick; the bounds only guard against a dead worker.
+    if (!(await this.#state.chargeAnswer(100))) return undefined;
+    await this.#state.continuedAfter(continued, 5000);
+    return performance.now();
   }
 
   peakMemoryBytes(): number | undefined {
@@ -161,8 +167,9 @@ class ThrottledGroup implements LimitGroup {
 
 /**
  * Limits without privileges: stops and continues the sandbox's process group
- * against its measured CPU time each period, and kills it above its memory.
- * The sandbox must be spawned with `detached: true`, so its pid is its group.
+ * as CFS bandwidth control would (throttle-loop.ts: usage checked every tick,
+ * debt carried, one period grid), and kills it above its memory. The sandbox
+ * must be spawned with `detached: true`, so its pid is its group.
  */
 export class UserSpaceThrottle implements LimitBackend {
   readonly kind = "user-space-throttle";
@@ -185,8 +192,8 @@ export class UserSpaceThrottle implements LimitBackend {
     const settings: ThrottleSettings = {
       quotaNs: limits.cpuCores * limits.periodMs * 1e6,
       periodMs: limits.periodMs,
+      tickMs: limits.tickMs,
       memoryLimitBytes: limits.memoryMb * MIB,
-      maxParallelism: Math.max(1, this.hostCores),
     };
     const group = new ThrottledGroup(settings);
     this.#groups.add(group);

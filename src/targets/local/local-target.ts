@@ -79,6 +79,7 @@ export function isolationWarnings(
     // The reason names what was tried and ends with what is used instead.
     warnings.push(`Isolation ${isolation.kind}: ${isolation.fallbackReason}.`);
   }
+  for (const note of isolation.notes ?? []) warnings.push(`Isolation ${isolation.kind}: ${note}.`);
   const cappedAbove = Math.floor(hostCores * MB_PER_VCPU);
   const largest = plannedSizes === undefined ? MAX_MEMORY_MB : Math.max(...plannedSizes);
   if (largest > cappedAbove) {

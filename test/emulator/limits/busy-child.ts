@@ -10,6 +10,29 @@ const usage = process.cpuUsage();
 process.stdout.write(JSON.stringify({ cpuMs: (usage.user + usage.system) / 1000, wallMs: performance.now() }));
 `;
 
+// Idles, then spins, `cycles` times, noting every stretch of a spin it did not
+// run for more than 0.3 ms, on CLOCK_MONOTONIC.
+const TRACE_SCRIPT = `
+const [idleMs, busyMs, cycles] = process.argv.slice(1).map(Number);
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+const windows = [];
+function spin() {
+  const start = now();
+  const cpu0 = process.cpuUsage();
+  const gaps = [];
+  let last = start;
+  for (let t = start; t - start < busyMs; t = now()) {
+    if (t - last > 0.3) gaps.push([last, t]);
+    last = t;
+  }
+  const cpu = process.cpuUsage(cpu0);
+  windows.push({ start, end: last, cpuMs: (cpu.user + cpu.system) / 1000, gaps });
+  if (windows.length < cycles) setTimeout(spin, idleMs);
+  else process.stdout.write(JSON.stringify(windows));
+}
+setTimeout(spin, idleMs);
+`;
+
 const ALLOCATE_SCRIPT = `
 const buffer = Buffer.alloc(Number(process.argv[1]) * 2 ** 20, 1);
 process.stdout.write(JSON.stringify({ allocated: buffer.length }));
@@ -52,6 +75,28 @@ export async function busyCpuFraction(group: LimitGroup, busyMs: number): Promis
   if (outcome.code !== 0) throw new Error(`busy child failed: ${JSON.stringify(outcome)}`);
   const { cpuMs, wallMs } = JSON.parse(outcome.stdout) as { cpuMs: number; wallMs: number };
   return cpuMs / wallMs;
+}
+
+/** When a spinning child ran and when it was held back, on CLOCK_MONOTONIC (ms). */
+export interface SpinWindow {
+  start: number;
+  end: number;
+  cpuMs: number;
+  /** Stretches of more than 0.3 ms in which it did not run: throttled, or the host was busy. */
+  gaps: [from: number, to: number][];
+}
+
+/** Runs a child in the group that, `cycles` times, idles `idleMs` and then spins `busyMs`. */
+export async function traceInGroup(
+  group: LimitGroup,
+  idleMs: number,
+  busyMs: number,
+  cycles: number,
+): Promise<SpinWindow[]> {
+  const args = [idleMs, busyMs, cycles].map(String);
+  const outcome = await runInGroup(group, TRACE_SCRIPT, args);
+  if (outcome.code !== 0) throw new Error(`tracing child failed: ${JSON.stringify(outcome)}`);
+  return JSON.parse(outcome.stdout) as SpinWindow[];
 }
 
 export function allocateInGroup(group: LimitGroup, megabytes: number): Promise<ChildOutcome> {

@@ -15,8 +15,8 @@ import {
   oomKillsFromMemoryEvents,
 } from "../../../src/emulator/limits/cgroup-v2.js";
 
-const limits128 = { memoryMb: 128, cpuCores: 128 / 1769, periodMs: 20 };
-const limits3538 = { memoryMb: 3538, cpuCores: 2, periodMs: 20 };
+const limits128 = { memoryMb: 128, cpuCores: 128 / 1769, periodMs: 20, tickMs: 4 };
+const limits3538 = { memoryMb: 3538, cpuCores: 2, periodMs: 20, tickMs: 4 };
 
 test("cgroup v1: 20 ms period, quota of the core share, memory and swap limits in bytes", () => {
   assert.deepEqual(cgroupV1Settings(limits128), {

@@ -32,6 +32,7 @@ for (const cores of [0.25, 0.5]) {
       memoryMb: 512,
       cpuCores: cores,
       periodMs: 20,
+      tickMs: 4,
     });
     try {
       const fraction = await busyCpuFraction(group, 1500);
@@ -50,6 +51,7 @@ test("the launch wrapper puts the process in both groups before the command runs
     memoryMb: 256,
     cpuCores: 0.5,
     periodMs: 20,
+    tickMs: 4,
   });
   try {
     const outcome = await runInGroup(
@@ -70,7 +72,12 @@ test("the launch wrapper puts the process in both groups before the command runs
 test("a child allocating 200 MB under a 128 MB limit is killed as out of memory", async (t) => {
   const limits = v1(t);
   if (!limits) return;
-  const group = await limits.createGroup("oom", { memoryMb: 128, cpuCores: 1, periodMs: 20 });
+  const group = await limits.createGroup("oom", {
+    memoryMb: 128,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.signal, "SIGKILL");
@@ -87,7 +94,12 @@ test("a child allocating 200 MB under a 128 MB limit is killed as out of memory"
 test("the same child under 512 MB survives and its peak shows the 200 MB", async (t) => {
   const limits = v1(t);
   if (!limits) return;
-  const group = await limits.createGroup("fits", { memoryMb: 512, cpuCores: 1, periodMs: 20 });
+  const group = await limits.createGroup("fits", {
+    memoryMb: 512,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.code, 0, outcome.stderr);
@@ -107,6 +119,7 @@ test("dispose kills what is left and removes the group directories", async (t) =
     memoryMb: 256,
     cpuCores: 0.5,
     periodMs: 20,
+    tickMs: 4,
   });
   const cpuDir = `${limits.parents.cpu}/leftover`;
   const memoryDir = `${limits.parents.memory}/leftover`;
@@ -132,7 +145,12 @@ test("disposing the backend removes its parent groups", async (t) => {
   assert.notEqual(typeof second, "string");
   const other = second as CgroupV1Limits;
   assert.notEqual(other.parents.cpu, limits.parents.cpu);
-  const group = await other.createGroup("kept", { memoryMb: 128, cpuCores: 0.1, periodMs: 20 });
+  const group = await other.createGroup("kept", {
+    memoryMb: 128,
+    cpuCores: 0.1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   void runInGroup(group, "setInterval(() => {}, 1000)", []);
   await new Promise((resolve) => setTimeout(resolve, 200));
   await other.dispose();

@@ -28,7 +28,12 @@ function v2(t: { skip(message: string): void }): CgroupV2Limits | undefined {
 test("a busy child limited to 0.25 core gets about that share", async (t) => {
   const limits = v2(t);
   if (!limits) return;
-  const group = await limits.createGroup("cpu", { memoryMb: 512, cpuCores: 0.25, periodMs: 20 });
+  const group = await limits.createGroup("cpu", {
+    memoryMb: 512,
+    cpuCores: 0.25,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const fraction = await busyCpuFraction(group, 1500);
     t.diagnostic(`got ${fraction.toFixed(3)}`);
@@ -41,7 +46,12 @@ test("a busy child limited to 0.25 core gets about that share", async (t) => {
 test("200 MB under 128 MB is killed as out of memory; the group is removed on dispose", async (t) => {
   const limits = v2(t);
   if (!limits) return;
-  const group = await limits.createGroup("oom", { memoryMb: 128, cpuCores: 1, periodMs: 20 });
+  const group = await limits.createGroup("oom", {
+    memoryMb: 128,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   const outcome = await allocateInGroup(group, 200);
   assert.equal(outcome.signal, "SIGKILL");
   assert.equal(group.outOfMemoryKilled(), true);

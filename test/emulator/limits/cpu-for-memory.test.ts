@@ -23,8 +23,13 @@ test("Lambda gives at most 6 vCPUs however big the host", () => {
   assert.equal(cpuCoresForMemory(20000, 64).capped, false);
 });
 
-test("limits for a memory size use the 20 ms period", () => {
-  assert.deepEqual(limitsForMemory(1769, 4), { memoryMb: 1769, cpuCores: 1, periodMs: 20 });
+test("limits for a memory size use the 20 ms period and the 4 ms tick", () => {
+  assert.deepEqual(limitsForMemory(1769, 4), {
+    memoryMb: 1769,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
 });
 
 test("nonsense sizes are rejected", () => {

@@ -7,7 +7,12 @@ import { spawn } from "node:child_process";
 import { UserSpaceThrottle } from "../../../src/emulator/limits/user-space-throttle.js";
 
 const backend = new UserSpaceThrottle({ hostCores: 2 });
-const group = await backend.createGroup("orphan", { memoryMb: 128, cpuCores: 0.05, periodMs: 20 });
+const group = await backend.createGroup("orphan", {
+  memoryMb: 128,
+  cpuCores: 0.05,
+  periodMs: 20,
+  tickMs: 4,
+});
 const child = spawn(process.execPath, ["-e", "for (;;) {}"], { detached: true, stdio: "ignore" });
 if (child.pid === undefined) throw new Error("spawn failed");
 group.attach(child.pid);

@@ -26,6 +26,7 @@ for (const [cores, controlLoop] of cases) {
       memoryMb: 512,
       cpuCores: cores,
       periodMs: 20,
+      tickMs: 4,
     });
     try {
       const fraction = await busyCpuFraction(group, 1500);
@@ -40,7 +41,7 @@ for (const [cores, controlLoop] of cases) {
 test("launch leaves the command unchanged", () => {
   const backend = new UserSpaceThrottle({ hostCores: 2, controlLoop: "event-loop" });
   return backend
-    .createGroup("x", { memoryMb: 128, cpuCores: 0.1, periodMs: 20 })
+    .createGroup("x", { memoryMb: 128, cpuCores: 0.1, periodMs: 20, tickMs: 4 })
     .then(async (group) => {
       assert.deepEqual(group.launch("node", ["a.js"]), { command: "node", args: ["a.js"] });
       await backend.dispose();
@@ -51,7 +52,12 @@ test("a child allocating 200 MB under 128 MB is killed by the watchdog", {
   skip: !linux,
 }, async (t) => {
   const backend = new UserSpaceThrottle({ hostCores: 2 });
-  const group = await backend.createGroup("oom", { memoryMb: 128, cpuCores: 1, periodMs: 20 });
+  const group = await backend.createGroup("oom", {
+    memoryMb: 128,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.signal, "SIGKILL");
@@ -68,7 +74,12 @@ test("the same child under 512 MB survives and its peak shows the 200 MB", {
   skip: !linux,
 }, async (t) => {
   const backend = new UserSpaceThrottle({ hostCores: 2 });
-  const group = await backend.createGroup("fits", { memoryMb: 512, cpuCores: 1, periodMs: 20 });
+  const group = await backend.createGroup("fits", {
+    memoryMb: 512,
+    cpuCores: 1,
+    periodMs: 20,
+    tickMs: 4,
+  });
   try {
     const outcome = await allocateInGroup(group, 200);
     assert.equal(outcome.code, 0, outcome.stderr);
@@ -87,6 +98,7 @@ test("dispose continues and kills a group it had stopped", { skip: !linux }, asy
     memoryMb: 128,
     cpuCores: 0.05,
     periodMs: 20,
+    tickMs: 4,
   });
   const running = runInGroup(group, "for (;;) {}", []);
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -97,7 +109,12 @@ test("dispose continues and kills a group it had stopped", { skip: !linux }, asy
 
 test("attach refuses a process that does not lead its own group", { skip: !linux }, async () => {
   const backend = new UserSpaceThrottle({ hostCores: 2, controlLoop: "event-loop" });
-  const group = await backend.createGroup("bad", { memoryMb: 128, cpuCores: 0.5, periodMs: 20 });
+  const group = await backend.createGroup("bad", {
+    memoryMb: 128,
+    cpuCores: 0.5,
+    periodMs: 20,
+    tickMs: 4,
+  });
   const child = spawn("sleep", ["5"], { stdio: "ignore" });
   try {
     assert.throws(() => group.attach(child.pid ?? 0), /detached: true/);
@@ -135,4 +152,42 @@ test("a group is not left stopped when its owner is SIGKILLed", { skip: !linux }
   const left = readProcessStat(pid);
   if (left) process.kill(pid, "SIGKILL");
   assert.equal(left, undefined, `grandchild ${pid} left in state ${left?.state}`);
+});
+
+test("settle charges the CPU at once: an idle group goes on, a spinning one waits for a refill", {
+  skip: !linux,
+}, async () => {
+  const backend = new UserSpaceThrottle({ hostCores: 2 });
+  try {
+    const idle = await backend.createGroup("idle", {
+      memoryMb: 128,
+      cpuCores: 0.1,
+      periodMs: 20,
+      tickMs: 4,
+    });
+    void runInGroup(idle, "setTimeout(() => {}, 3000)", []);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    let started = performance.now();
+    await idle.settle?.();
+    // Generous: the worker answers within microseconds on an idle host.
+    assert.ok(
+      performance.now() - started < 250,
+      `idle group waited ${performance.now() - started} ms`,
+    );
+
+    const spinning = await backend.createGroup("spin", {
+      memoryMb: 128,
+      cpuCores: 0.05,
+      periodMs: 20,
+      tickMs: 4,
+    });
+    void runInGroup(spinning, "for (;;) {}", []);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    started = performance.now();
+    await spinning.settle?.();
+    // Over its budget most of the time: usually held until a refill, and never for long.
+    assert.ok(performance.now() - started < 2000);
+  } finally {
+    await backend.dispose();
+  }
 });

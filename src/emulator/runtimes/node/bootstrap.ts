@@ -24,6 +24,17 @@ function serialize(value: unknown): string {
   return JSON.stringify(value) ?? "null";
 }
 
+const pause = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * Sleeps for a few microseconds, so the kernel accounts the CPU used so far
+ * and throttles now if the quota is spent. Lambda's runtime work after the
+ * handler is checked at once this way, not at the next tick (docs/lambda-facts.md,
+ * "CPU throttling"): a call that overran ends after the refill.
+ */
+function yieldToScheduler(): void {
+  Atomics.wait(pause, 0, 0, 0.01);
+}
+
 // An error thrown outside the handler's promise ends the sandbox, as on Lambda.
 process.on("uncaughtException", (error) => {
   logError("Uncaught Exception", error);
@@ -55,6 +66,7 @@ async function loop(handler: LambdaHandler): Promise<never> {
     if (invocation.traceId === undefined) delete env._X_AMZN_TRACE_ID;
     else env._X_AMZN_TRACE_ID = invocation.traceId;
     const outcome = await invokeHandler(handler, invocation, env);
+    yieldToScheduler();
     if (outcome.ok) {
       await client.postResponse(invocation.requestId, serialize(outcome.value));
     } else {
