@@ -35,7 +35,12 @@ function report(outcome: RestoreOutcome, runId: string): string {
     lines.push(`deleted versions ${versions(outcome.deletedVersions)} (published by run ${runId})`);
   }
   if (outcome.missingVersions.length > 0) {
-    lines.push(`versions ${versions(outcome.missingVersions)} were already deleted`);
+    const [only, ...more] = outcome.missingVersions;
+    lines.push(
+      more.length === 0
+        ? `version ${only} was already deleted`
+        : `versions ${versions(outcome.missingVersions)} were already deleted`,
+    );
   }
   if (outcome.deletedVersions.length + outcome.missingVersions.length === 0) {
     lines.push(`run ${runId} had published no version`);

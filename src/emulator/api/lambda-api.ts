@@ -12,7 +12,13 @@ import {
   tooManyRequests,
 } from "./api-error.js";
 import { emulatedFunction, type FunctionDefinition } from "./emulated-function.js";
-import { FaultInjector, type FaultKind, type FaultPlan, parseFaultSpec } from "./faults.js";
+import {
+  type Fault,
+  FaultInjector,
+  type FaultKind,
+  type FaultPlan,
+  parseFaultSpec,
+} from "./faults.js";
 import { functionArn, parseFunctionReference } from "./function-reference.js";
 import { FunctionStore } from "./function-store.js";
 import { parseJsonObject, readBody, sendJson } from "./http-io.js";
@@ -57,13 +63,42 @@ export interface LambdaApi {
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const LOGS_TARGET = "Logs_20140328.";
 
-function lambdaFault(kind: Exclude<FaultKind, "drop">, arn: string): ApiError {
+type ErrorFault = Exclude<FaultKind, "drop" | "drop-after-run" | "delay">;
+
+/**
+ * Applies what a fault does before the call runs: true when the call must not
+ * run (its connection was dropped); an error fault throws.
+ */
+async function beforeCall(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  error: (kind: ErrorFault) => ApiError,
+): Promise<boolean> {
+  if (fault === undefined || fault.kind === "drop-after-run") return false;
+  if (fault.kind === "drop") {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.kind === "delay") {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    return false;
+  }
+  throw error(fault.kind);
+}
+
+/** Sends an answer, unless a drop-after-run fault loses it: the call ran, the client never hears. */
+function answer(fault: Fault | undefined, req: IncomingMessage, send: () => void): void {
+  if (fault?.kind === "drop-after-run") req.socket.destroy();
+  else send();
+}
+
+function lambdaFault(kind: ErrorFault, arn: string): ApiError {
   if (kind === "429") return tooManyRequests();
   if (kind === "409") return resourceConflict(`An update is in progress for resource: ${arn}`);
   return serviceError();
 }
 
-function logsFault(kind: Exclude<FaultKind, "drop">): ApiError {
+function logsFault(kind: ErrorFault): ApiError {
   if (kind === "429") return new ApiError(400, "ThrottlingException", "Rate exceeded");
   if (kind === "409") {
     return new ApiError(
@@ -153,14 +188,9 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     try {
       const body = parseJsonObject(await readBody(req, MAX_REQUEST_BYTES));
       const fault = faults.take(operation);
-      if (fault === "drop") return void req.socket.destroy();
-      if (fault !== undefined) throw logsFault(fault);
-      sendJson(
-        res,
-        200,
-        answerLogsOperation(operation, body, logs, region),
-        "application/x-amz-json-1.1",
-      );
+      if (await beforeCall(fault, req, logsFault)) return;
+      const result = answerLogsOperation(operation, body, logs, region);
+      answer(fault, req, () => sendJson(res, 200, result, "application/x-amz-json-1.1"));
     } catch (error) {
       sendJsonRpcError(
         res,
@@ -189,9 +219,8 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
           ? undefined
           : parseFunctionReference(route.functionName, qualifier);
       const fault = faults.take(route.operation);
-      if (fault === "drop") return void req.socket.destroy();
-      if (fault !== undefined)
-        throw lambdaFault(fault, functionArn(region, reference?.name ?? "unknown"));
+      const arn = functionArn(region, reference?.name ?? "unknown");
+      if (await beforeCall(fault, req, (kind) => lambdaFault(kind, arn))) return;
       if (reference !== undefined && reference.account !== "000000000000") {
         throw new ApiError(
           404,
@@ -200,22 +229,24 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         );
       }
       if (isInvoke && reference !== undefined) {
-        const answer = await invokeFunction(ctx, reference, req.headers, body, track);
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body);
+        const invoked = await invokeFunction(ctx, reference, req.headers, body, track);
+        answer(fault, req, () => {
+          res.writeHead(invoked.status, invoked.headers);
+          res.end(invoked.body);
+        });
         return;
       }
       const operation = LAMBDA_OPERATIONS[route.operation];
       if (operation === undefined)
         throw new ApiError(404, "UnknownOperationException", route.operation);
       const input = parseJsonObject(body);
-      const answer = operation(ctx, {
+      const result = operation(ctx, {
         reference,
         aliasName: route.aliasName,
         query: url.searchParams,
         input,
       });
-      sendJson(res, answer.status, answer.body);
+      answer(fault, req, () => sendJson(res, result.status, result.body));
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
       sendLambdaError(

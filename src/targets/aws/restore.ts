@@ -4,7 +4,7 @@ import {
   type LambdaClient,
   paginateListVersionsByFunction,
 } from "@aws-sdk/client-lambda";
-import { errorName, userFacing } from "../../aws/errors.js";
+import { errorName, userErrorFor, userFacing } from "../../aws/errors.js";
 import { RunError, UsageError } from "../../errors.js";
 import { type UpdateWaitOptions, updateConfiguration, waitForUpdate } from "./configure.js";
 import { deleteJournal, type Journal, journalPath, updateJournal } from "./journal.js";
@@ -179,19 +179,18 @@ export async function deleteRunVersions(
   };
   for (const version of await versionsOfThisRun(ctx, journal)) {
     try {
-      await userFacing(context(ctx, journal, "lambda:DeleteFunction"), () =>
-        ctx.lambda.send(
-          new DeleteFunctionCommand({ FunctionName: journal.functionArn, Qualifier: version }),
-        ),
+      await ctx.lambda.send(
+        new DeleteFunctionCommand({ FunctionName: journal.functionArn, Qualifier: version }),
       );
       outcome.deletedVersions.push(version);
     } catch (error) {
       const name = errorName(error);
+      // Already gone (deleted by an earlier restore that was interrupted, or by hand): done.
       if (name === "ResourceNotFoundException") outcome.missingVersions.push(version);
       // An alias someone pointed at it during the run: deleting would break them.
       else if (name === "ResourceConflictException") {
         outcome.keptVersions.push({ version, reason: (error as Error).message });
-      } else throw error;
+      } else throw userErrorFor(error, context(ctx, journal, "lambda:DeleteFunction")) ?? error;
     }
   }
   return outcome;

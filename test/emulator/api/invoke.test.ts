@@ -288,4 +288,20 @@ describe("Lambda API: Invoke and CloudWatch Logs", () => {
     );
     assert.ok((calls.calls.Invoke ?? 0) >= 5);
   });
+
+  it("runs an invocation and then loses its answer with drop-after-run", async () => {
+    const reports = async () => {
+      const page = await t.logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: "/aws/lambda/noop",
+          filterPattern: '"REPORT RequestId"',
+        }),
+      );
+      return page.events?.length ?? 0;
+    };
+    const before = await reports();
+    t.api.faults.inject({ operation: "Invoke", kind: "drop-after-run" });
+    await assert.rejects(t.lambda.send(new InvokeCommand({ FunctionName: "noop" })));
+    assert.equal(await reports(), before + 1, "the invocation ran and wrote its REPORT line");
+  });
 });

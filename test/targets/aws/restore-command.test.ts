@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { Writable } from "node:stream";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, describe, it } from "node:test";
+import { DeleteFunctionCommand } from "@aws-sdk/client-lambda";
 import type { CliIo } from "../../../src/cli/io.js";
 import { restoreCommand } from "../../../src/cli/restore-command.js";
 import { UsageError } from "../../../src/errors.js";
@@ -62,7 +63,25 @@ describe("lambda-tune restore after a hard kill", () => {
       ],
     });
   });
+  afterEach(() => emu.api.faults.clear({ counts: true }));
   after(() => emu.close());
+
+  const env = () => ({ ...process.env, LAMBDA_TUNE_STATE_DIR: emu.stateDir });
+
+  /** A run that published a version at each size and was then killed: its journal stays. */
+  async function crashAfter(sizes: readonly number[], runId?: string) {
+    const crashed = createAwsTarget({
+      functionArg: "crashy",
+      endpointUrl: emu.url,
+      stateDir: emu.stateDir,
+      pid: deadPid(),
+      wait: { minDelaySeconds: 0.1 },
+      ...(runId !== undefined && { runId }),
+    });
+    for (const size of sizes) await crashed.prepare(size);
+    const path = journalPath(emu.stateDir, ARN);
+    return { path, journal: JSON.parse(await readFile(path, "utf8")) };
+  }
 
   it("puts everything back from the journal, idempotently", async (t) => {
     const configBefore = await configurationOf(emu.admin, "crashy");
@@ -139,5 +158,109 @@ describe("lambda-tune restore after a hard kill", () => {
     assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url, force: true }, io), 0);
     assert.match(io.out(), /restored crashy/);
     assert.equal((await configurationOf(emu.admin, "crashy")).MemorySize, 640);
+  });
+
+  it("counts a journaled version that is already gone as deleted, and finishes", async () => {
+    const configBefore = await configurationOf(emu.admin, "crashy");
+    const versionsBefore = await versionsOf(emu.admin, "crashy");
+    const { path, journal } = await crashAfter([256, 512, 1024]);
+    const [first, second, third] = journal.publishedVersions as string[];
+    // Someone (or a restore killed after its first delete) removed one of them already.
+    await emu.admin.send(new DeleteFunctionCommand({ FunctionName: "crashy", Qualifier: second }));
+    const io = captureIo(env());
+    assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, io), 0, io.err());
+    assert.match(io.out(), /restored crashy: 640 MB, timeout 9 s, description 'prod'/);
+    assert.match(io.out(), new RegExp(`deleted versions ${first}, ${third} `));
+    assert.match(io.out(), new RegExp(`version ${second} was already deleted`));
+    assert.deepEqual(await configurationOf(emu.admin, "crashy"), configBefore);
+    assert.deepEqual(await versionsOf(emu.admin, "crashy"), versionsBefore);
+    assert.equal(existsSync(path), false);
+  });
+
+  it("resumes a restore that failed part-way", async () => {
+    const configBefore = await configurationOf(emu.admin, "crashy");
+    const versionsBefore = await versionsOf(emu.admin, "crashy");
+    const { path, journal } = await crashAfter([256, 512, 1024]);
+    const versions = journal.publishedVersions as string[];
+    // The first restore puts the configuration back and deletes one version; every later delete fails.
+    emu.api.faults.inject({ operation: "DeleteFunction", kind: "500", after: 1, times: 100 });
+    const first = captureIo(env());
+    await assert.rejects(restoreCommand("crashy", { endpointUrl: emu.url }, first), (error) => {
+      assert.match(String(error), /could not restore crashy/);
+      return true;
+    });
+    assert.ok(existsSync(path), "the journal stays for the next restore");
+    assert.equal((await configurationOf(emu.admin, "crashy")).MemorySize, 640);
+    emu.api.faults.clear();
+    const second = captureIo(env());
+    assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, second), 0, second.err());
+    assert.match(second.out(), /crashy already had its configuration from before the run/);
+    assert.match(second.out(), new RegExp(`deleted versions ${versions.slice(1).join(", ")} `));
+    assert.match(second.out(), new RegExp(`version ${versions[0]} was already deleted`));
+    assert.deepEqual(await configurationOf(emu.admin, "crashy"), configBefore);
+    assert.deepEqual(await versionsOf(emu.admin, "crashy"), versionsBefore);
+    assert.equal(existsSync(path), false);
+  });
+
+  it("refuses a truncated journal, naming it, and changes nothing", async () => {
+    const { path } = await crashAfter([256]);
+    const text = await readFile(path, "utf8");
+    await writeFile(path, text.slice(0, 80));
+    const changed = await configurationOf(emu.admin, "crashy");
+    const versions = await versionsOf(emu.admin, "crashy");
+    const calls = emu.api.faults.allCalls();
+    for (const command of [
+      () => restoreCommand("crashy", { endpointUrl: emu.url }, captureIo(env())),
+      () => checkNoJournal({ stateDir: emu.stateDir, functionArg: "crashy" }),
+    ]) {
+      await assert.rejects(command, (error: unknown) => {
+        assert.ok(error instanceof UsageError);
+        assert.match(error.message, /journal .*crashy\.json is cut short or not JSON/);
+        assert.match(error.hint ?? "", /put the function back by hand/);
+        return true;
+      });
+    }
+    assert.deepEqual(emu.api.faults.allCalls(), calls, "no call was made");
+    assert.deepEqual(await configurationOf(emu.admin, "crashy"), changed);
+    assert.deepEqual(await versionsOf(emu.admin, "crashy"), versions);
+    // Put it back for the next test.
+    await writeFile(path, text);
+    assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, captureIo(env())), 0);
+  });
+
+  it("refuses a journal whose file is another function's, and changes nothing", async () => {
+    const { path, journal } = await crashAfter([256]);
+    const otherPath = journalPath(emu.stateDir, ARN.replace("crashy", "other"));
+    await writeFile(otherPath, JSON.stringify(journal));
+    await rm(path);
+    const changed = await configurationOf(emu.admin, "crashy");
+    for (const name of ["crashy", "other"]) {
+      await assert.rejects(
+        restoreCommand(name, { endpointUrl: emu.url }, captureIo(env())),
+        (error: unknown) => {
+          assert.ok(error instanceof UsageError, String(error));
+          assert.match(error.message, /other\.json holds the journal of crashy/);
+          assert.match(error.hint ?? "", /crashy\.json/);
+          return true;
+        },
+      );
+    }
+    assert.deepEqual(await configurationOf(emu.admin, "crashy"), changed);
+    await writeFile(path, JSON.stringify(journal));
+    await rm(otherPath);
+    assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, captureIo(env())), 0);
+  });
+
+  it("ignores a damaged journal of an unrelated function", async () => {
+    const unrelated = journalPath(emu.stateDir, ARN.replace("crashy", "unrelated"));
+    await writeFile(unrelated, "{");
+    try {
+      await checkNoJournal({ stateDir: emu.stateDir, functionArg: "crashy" });
+      const io = captureIo(env());
+      assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, io), 0);
+      assert.match(io.out(), /nothing to restore/);
+    } finally {
+      await rm(unrelated);
+    }
   });
 });
