@@ -173,6 +173,9 @@ export class FunctionStore {
     if (fn.updateCompletesAt !== undefined && this.now() >= fn.updateCompletesAt) {
       fn.updateCompletesAt = undefined;
       fn.runningSettings = fn.settings;
+      // The update's end is a revision of its own: the RevisionId an update answers is
+      // stale once it is Successful (docs/lambda-facts.md, "Control plane").
+      fn.revisionId = randomUUID();
     }
     return fn;
   }

@@ -51,7 +51,7 @@ export const awsTarget: TargetDefinition = {
     return async (request): Promise<Target> => {
       const { homedir } = await import("node:os");
       const { checkNoJournal, createAwsTarget, journalDir } = await import("./index.js");
-      const { awsApply, awsPreflight } = await import("./run-hooks.js");
+      const { awsApply, awsPreflight, restoreReportOf } = await import("./run-hooks.js");
       const stateDir = journalDir(request.env, request.env.HOME ?? homedir());
       await checkNoJournal({
         stateDir,
@@ -77,7 +77,7 @@ export const awsTarget: TargetDefinition = {
       return Object.assign(target, {
         preflight: (context: Parameters<typeof awsPreflight>[1]) => awsPreflight(flags, context),
         apply: (doc: Parameters<typeof awsApply>[2]) => awsApply(target, flags, doc),
-        restoreWarnings: () => target.restoreOutcome()?.warnings ?? [],
+        restoreReport: () => restoreReportOf(target.restoreOutcome()),
       });
     };
   },

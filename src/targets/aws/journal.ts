@@ -25,6 +25,12 @@ export interface Journal {
     description: string;
     revisionId: string | undefined;
   };
+  /**
+   * The function's other settings (environment, role, layers, ...) as found,
+   * to tell someone else's change from the run's own (`otherSettingsOf`);
+   * absent in journals of earlier versions.
+   */
+  others?: string;
   /** The timeout this run sets at every size: the original unless --timeout was given. */
   timeoutSet: number;
   /**
@@ -122,6 +128,9 @@ function problemOf(journal: Partial<Journal>): string | undefined {
     return "its lastSet is damaged";
   }
   if (typeof journal.timeoutSet !== "number") return "it has no timeoutSet";
+  if (journal.others !== undefined && typeof journal.others !== "string") {
+    return "its record of the other settings is damaged";
+  }
   const versions = journal.publishedVersions;
   if (
     !Array.isArray(versions) ||

@@ -4,7 +4,11 @@ import { existsSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { after, afterEach, before, describe, it } from "node:test";
-import { DeleteFunctionCommand } from "@aws-sdk/client-lambda";
+import {
+  DeleteFunctionCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+} from "@aws-sdk/client-lambda";
 import type { CliIo } from "../../../src/cli/io.js";
 import { restoreCommand } from "../../../src/cli/restore-command.js";
 import { UsageError } from "../../../src/errors.js";
@@ -127,7 +131,10 @@ describe("lambda-tune restore after a hard kill", () => {
     const started = performance.now();
     assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, io), 0);
     t.diagnostic(`restore after a hard kill: ${Math.round(performance.now() - started)} ms`);
-    assert.match(io.out(), /restored crashy: 640 MB, timeout 9 s, description 'prod'/);
+    assert.match(
+      io.out(),
+      /restored crashy: 640 MB, timeout 9 s, description 'prod' \(put back: memory, timeout, description\)/,
+    );
     assert.match(io.out(), /deleted versions 1, 2 \(published by run [0-9a-f]+\)/);
     assert.match(io.out(), /removed .*crashy\.json/);
     assert.deepEqual(await configurationOf(emu.admin, "crashy"), configBefore);
@@ -262,5 +269,35 @@ describe("lambda-tune restore after a hard kill", () => {
     } finally {
       await rm(unrelated);
     }
+  });
+
+  it("reports what it put back and what it found changed by someone else, and keeps that", async () => {
+    const { path } = await crashAfter([256, 512], "abcd1234");
+    // After the kill, a colleague sets the memory; the run's description is still there.
+    await emu.admin.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: "crashy", MemorySize: 1792 }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: emu.admin, maxWaitTime: 10, minDelay: 0.1 },
+      { FunctionName: "crashy" },
+    );
+    const io = captureIo(env());
+    assert.equal(await restoreCommand("crashy", { endpointUrl: emu.url }, io), 0, io.err());
+    assert.match(
+      io.out(),
+      /crashy was changed by someone else during the run: lambda-tune kept their memory 1792 MB \(640 MB before the run\), put back the description 'prod' and deleted the 2 versions it published/,
+    );
+    const now = await configurationOf(emu.admin, "crashy");
+    assert.equal(now.MemorySize, 1792);
+    assert.equal(now.Description, "prod");
+    assert.equal(existsSync(path), false);
+    // Back to how the other tests expect it.
+    await emu.admin.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: "crashy", MemorySize: 640 }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: emu.admin, maxWaitTime: 10, minDelay: 0.1 },
+      { FunctionName: "crashy" },
+    );
   });
 });

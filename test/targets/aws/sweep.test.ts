@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { createAwsTarget } from "../../../src/targets/aws/aws-target.js";
 import { journalPath } from "../../../src/targets/aws/journal.js";
+import { describeConflict } from "../../../src/targets/aws/restore.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../../../src/tune/memory-spec.js";
 import { createFixedGridPlanner } from "../../../src/tune/plan.js";
 import { runSweep } from "../../../src/tune/sweep.js";
@@ -280,7 +281,14 @@ describe("aws target against the emulator's Lambda API", () => {
     await aws.restore();
     const outcome = aws.restoreOutcome();
     assert.equal(outcome?.configuration, "changed-by-someone-else");
-    assert.match(outcome?.warnings[0] ?? "", /changed by someone else.*2048 MB.*left their change/);
+    assert.deepEqual(outcome?.kept, [
+      { field: "memory", theirs: "2048 MB", before: "128 MB" },
+      { field: "description", theirs: "'changed by a colleague'", before: "'before'" },
+    ]);
+    assert.match(
+      outcome === undefined ? "" : describeConflict(outcome),
+      /theirs was changed by someone else during the run: lambda-tune kept their memory 2048 MB \(128 MB before the run\) and their description 'changed by a colleague'.* and deleted the version it published/,
+    );
     assert.equal(outcome?.deletedVersions.length, 1);
     const now = await configurationOf(emu.admin, "theirs");
     assert.equal(now.MemorySize, 2048);
