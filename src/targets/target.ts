@@ -70,7 +70,14 @@ export interface Target {
    * were lost (a connection dropped, the call retried), found afterwards; they
    * count in tuningCost so that it equals what was billed.
    */
-  unansweredInvocations?(): ReportRecord[];
+  unansweredInvocations?(): UnansweredInvocations;
+}
+
+/** Invocations billed though their answers were lost, and why some may be missing. */
+export interface UnansweredInvocations {
+  records: ReportRecord[];
+  /** E.g. the log could not be read: tuningCost may be short by a few. */
+  warnings: string[];
 }
 
 /** What a restore did, for the CLI to print. */

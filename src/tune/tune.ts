@@ -15,7 +15,7 @@ import type { Pricing } from "../model/pricing.js";
 import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
-import type { FunctionInfo, Target } from "../targets/target.js";
+import type { FunctionInfo, Target, UnansweredInvocations } from "../targets/target.js";
 import { createPlanner } from "./planners.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
 
@@ -82,7 +82,9 @@ export async function tuneOutcome(options: TuneOptions): Promise<TuneOutcome> {
     [...sweep.records.values()].flat(),
     sweep.notes,
     {
-      unanswered: options.target.unansweredInvocations?.() ?? [],
+      ...(options.target.unansweredInvocations !== undefined && {
+        unanswered: options.target.unansweredInvocations(),
+      }),
       ...(sweep.stopped !== undefined && {
         stopped: { reason: sweep.stopped.message, memoryMb: sweep.stoppedAt },
       }),
@@ -97,7 +99,7 @@ export interface ResultExtras {
    * Invocations that ran and were billed but whose answers were lost (found
    * in the function's log afterwards): in tuningCost, not in the statistics.
    */
-  unanswered?: readonly ReportRecord[];
+  unanswered?: UnansweredInvocations;
   /** The sweep stopped early, at this size, for this reason. */
   stopped?: { reason: string; memoryMb: number | undefined };
 }
@@ -161,7 +163,8 @@ export function buildResult(
     );
   }
   if (outcome.recommendation === null) warnings.push(outcome.reason);
-  const unanswered = extras.unanswered ?? [];
+  const unanswered = extras.unanswered?.records ?? [];
+  warnings.push(...(extras.unanswered?.warnings ?? []));
   if (unanswered.length > 0) {
     warnings.push(
       `${unanswered.length} ${unanswered.length === 1 ? "invocation" : "invocations"} ran but ${unanswered.length === 1 ? "its answer was" : "their answers were"} lost (the connection dropped and the call was retried); found in the function's log, counted in tuningCost, not in the statistics`,

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from "node:timers/promises";
 import {
   type FunctionConfiguration,
   GetFunctionConfigurationCommand,
@@ -7,7 +6,8 @@ import {
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
-import { errorName, isAbortError, isTransientError } from "../../aws/errors.js";
+import { errorName, isAbortError } from "../../aws/errors.js";
+import { outlastingTransientErrors } from "../../aws/retry.js";
 import { RunError } from "../../errors.js";
 import { type ExpectedState, isInState } from "./function-state.js";
 
@@ -133,28 +133,6 @@ export async function publishVersion(
     throw new RunError(`PublishVersion of ${functionName} returned no version number`);
   }
   return { ...published, Version: published.Version };
-}
-
-/** Rounds of the SDK's own attempts a transient failure (429, 5xx, a dropped connection) gets. */
-const TRANSIENT_ROUNDS = 3;
-
-/**
- * Runs a control-plane call, retrying transient failures beyond the SDK's
- * own attempts with a growing pause (1 s, 2 s, ...); other errors at once.
- */
-export async function outlastingTransientErrors<T>(
-  call: () => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T> {
-  for (let round = 1; ; round++) {
-    try {
-      return await call();
-    } catch (error) {
-      signal?.throwIfAborted();
-      if (round >= TRANSIENT_ROUNDS || !isTransientError(error)) throw error;
-      await sleep(1000 * round, undefined, signal === undefined ? {} : { signal });
-    }
-  }
 }
 
 /**

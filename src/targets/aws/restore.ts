@@ -6,8 +6,9 @@ import {
   UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
 import { errorName, userErrorFor, userFacing } from "../../aws/errors.js";
+import { outlastingTransientErrors } from "../../aws/retry.js";
 import { ConcurrentChangeError, RunError, UsageError } from "../../errors.js";
-import { outlastingTransientErrors, type UpdateWaitOptions, waitForUpdate } from "./configure.js";
+import { type UpdateWaitOptions, waitForUpdate } from "./configure.js";
 import {
   changedOtherSettings,
   otherSettingsOf,
