@@ -8,6 +8,7 @@ import {
   resourceConflict,
   validationError,
 } from "./api-error.js";
+import { loadsCode } from "./code-loading-env.js";
 import { functionArn } from "./function-reference.js";
 
 /** What UpdateFunctionConfiguration can change, and what a version freezes. */
@@ -110,7 +111,7 @@ function checkDescription(value: unknown): string {
   return value;
 }
 
-function checkEnvironment(value: unknown): Record<string, string> {
+function checkEnvironment(value: unknown, allowed: ReadonlySet<string>): Record<string, string> {
   const variables = (value as { Variables?: unknown } | null)?.Variables ?? {};
   if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {
     throw invalidParameter("Environment.Variables must be a map of names to strings.");
@@ -123,6 +124,13 @@ function checkEnvironment(value: unknown): Record<string, string> {
       );
     }
     result[key] = entry;
+  }
+  const refused = Object.keys(result).filter((key) => loadsCode(key) && !allowed.has(key));
+  if (refused.length > 0) {
+    const names = refused.join(", ");
+    throw invalidParameter(
+      `lambda-tune emulate refuses the environment variable${refused.length === 1 ? "" : "s"} ${names}: ${refused.length === 1 ? "it makes" : "they make"} the runtime load code from other files on this host. If every local user and process may run code here, start emulate with ${refused.map((key) => `--allow-env ${key}`).join(" ")}.`,
+    );
   }
   return result;
 }
@@ -138,11 +146,17 @@ function fingerprint(fn: EmulatedFunction): string {
 export class FunctionStore {
   private readonly functions = new Map<string, EmulatedFunction>();
 
+  private readonly allowEnv: ReadonlySet<string>;
+
   constructor(
     readonly region: string,
     private readonly now: () => number,
     private readonly updateDelayMs: number,
-  ) {}
+    /** Code-loading environment variables UpdateFunctionConfiguration may set nonetheless. */
+    options: { allowEnv?: readonly string[] } = {},
+  ) {
+    this.allowEnv = new Set(options.allowEnv ?? []);
+  }
 
   has(name: string): boolean {
     return this.functions.has(name);
@@ -198,7 +212,9 @@ export class FunctionStore {
     if (input.MemorySize !== undefined) next.memoryMb = checkMemory(input.MemorySize);
     if (input.Timeout !== undefined) next.timeoutSeconds = checkTimeout(input.Timeout);
     if (input.Description !== undefined) next.description = checkDescription(input.Description);
-    if (input.Environment !== undefined) next.environment = checkEnvironment(input.Environment);
+    if (input.Environment !== undefined) {
+      next.environment = checkEnvironment(input.Environment, this.allowEnv);
+    }
     fn.runningSettings = fn.settings;
     fn.settings = next;
     fn.revisionId = randomUUID();

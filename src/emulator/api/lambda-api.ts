@@ -27,6 +27,7 @@ import { LAMBDA_OPERATIONS, type LambdaApiContext } from "./lambda-operations.js
 import { matchLambdaRoute } from "./lambda-routes.js";
 import { LogStore } from "./log-store.js";
 import { answerLogsOperation } from "./logs-api.js";
+import { type ApiAuth, checkLocalRequest, verifySignature } from "./request-guard.js";
 import { VersionPools } from "./version-pools.js";
 
 export interface LambdaApiOptions {
@@ -50,6 +51,16 @@ export interface LambdaApiOptions {
   random?: () => number;
   /** Events kept per log group (default 10,000); older ones are dropped. */
   maxLogEventsPerGroup?: number;
+  /**
+   * Who may call: requests SigV4-signed with this key pair, as every AWS client
+   * signs them, or `none` (any local process; `emulate --no-auth`).
+   */
+  auth: ApiAuth;
+  /**
+   * Environment variables that load code into a runtime (NODE_OPTIONS, ...)
+   * that UpdateFunctionConfiguration may set nonetheless (`--allow-env`).
+   */
+  allowEnv?: readonly string[];
 }
 
 export interface LambdaApi {
@@ -121,7 +132,9 @@ function logsFault(kind: ErrorFault): ApiError {
 export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaApi> {
   const now = options.clock ?? Date.now;
   const region = options.region ?? "us-east-1";
-  const store = new FunctionStore(region, now, options.updateDelayMs ?? 200);
+  const store = new FunctionStore(region, now, options.updateDelayMs ?? 200, {
+    allowEnv: options.allowEnv ?? [],
+  });
   try {
     for (const definition of options.functions) {
       if (store.has(definition.name)) {
@@ -152,7 +165,12 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     background.add(settled);
   };
 
-  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body: Buffer,
+  ): Promise<void> {
     if (path === "/_emulator/calls" && req.method === "GET") {
       return sendJson(res, 200, { calls: faults.allCalls() });
     }
@@ -161,7 +179,6 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       return sendJson(res, 204, undefined);
     }
     if (path === "/_emulator/faults" && req.method === "POST") {
-      const body = await readBody(req, MAX_REQUEST_BYTES);
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString("utf8"));
@@ -183,10 +200,11 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     req: IncomingMessage,
     res: ServerResponse,
     target: string,
+    raw: Buffer,
   ): Promise<void> {
     const operation = target.slice(LOGS_TARGET.length);
     try {
-      const body = parseJsonObject(await readBody(req, MAX_REQUEST_BYTES));
+      const body = parseJsonObject(raw);
       const fault = faults.take(operation);
       if (await beforeCall(fault, req, logsFault)) return;
       const result = answerLogsOperation(operation, body, logs, region);
@@ -201,7 +219,12 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     }
   }
 
-  async function lambdaCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function lambdaCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+  ): Promise<void> {
     const route = matchLambdaRoute(req.method ?? "GET", url.pathname);
     try {
       if (route === undefined) {
@@ -212,7 +235,6 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         );
       }
       const isInvoke = route.operation === "Invoke";
-      const body = await readBody(req, isInvoke ? MAX_INVOKE_PAYLOAD_BYTES : MAX_REQUEST_BYTES);
       const qualifier = url.searchParams.get("Qualifier") ?? undefined;
       const reference =
         route.functionName === undefined
@@ -256,19 +278,64 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     }
   }
 
-  const server = createServer((req, res) => {
+  /**
+   * Reads the body of a request that may go on: from a local client (a
+   * loopback Host, no web page's Origin) and, unless auth is off, signed with
+   * the key pair. Anything else is answered 403 and changes nothing.
+   */
+  async function admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    maxBytes: number,
+    refuse: (res: ServerResponse, error: ApiError) => void,
+  ): Promise<Buffer | undefined> {
+    const foreign = checkLocalRequest(req.headers);
+    if (foreign !== undefined) {
+      refuse(res, foreign);
+      return undefined;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBytes);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      refuse(res, error);
+      return undefined;
+    }
+    if (options.auth !== "none") {
+      const request = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers };
+      const refused = await verifySignature(request, body, options.auth, Date.now());
+      if (refused !== undefined) {
+        refuse(res, refused);
+        return undefined;
+      }
+    }
+    return body;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const target = req.headers["x-amz-target"];
-    let handled: Promise<void>;
-    if (url.pathname.startsWith("/_emulator/")) handled = control(req, res, url.pathname);
-    else if (
+    if (url.pathname.startsWith("/_emulator/")) {
+      const body = await admit(req, res, MAX_REQUEST_BYTES, sendLambdaError);
+      if (body !== undefined) await control(req, res, url.pathname, body);
+    } else if (
       req.method === "POST" &&
       typeof target === "string" &&
       target.startsWith(LOGS_TARGET)
     ) {
-      handled = logsCall(req, res, target);
-    } else handled = lambdaCall(req, res, url);
-    handled.catch(() => {
+      const body = await admit(req, res, MAX_REQUEST_BYTES, sendJsonRpcError);
+      if (body !== undefined) await logsCall(req, res, target, body);
+    } else {
+      const invoke = matchLambdaRoute(req.method ?? "GET", url.pathname)?.operation === "Invoke";
+      const limit = invoke ? MAX_INVOKE_PAYLOAD_BYTES : MAX_REQUEST_BYTES;
+      const body = await admit(req, res, limit, sendLambdaError);
+      if (body !== undefined) await lambdaCall(req, res, url, body);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { message: "internal emulator error" });
       else res.destroy();
     });
