@@ -251,7 +251,7 @@ export async function emulateCommand(
   // Listen for the signals before announcing the port, so a stop right after it is not missed.
   const stopped = stop ?? untilSignal();
   try {
-    const warnings = isolationWarnings(isolation, hostCores, undefined);
+    const warnings = [...isolationWarnings(isolation, hostCores, undefined), ...api.warnings];
     await write(io.stderr, warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
     const names = functions.map((fn) => fn.name).join(", ");
     await write(io.stdout, `lambda-tune emulator listening on ${api.url} (functions: ${names})\n`);

@@ -4,6 +4,7 @@ import { registerProcessGroup } from "./cleanup.js";
 import type { LimitGroup } from "./limits/types.js";
 import { peakResidentBytes } from "./process-memory.js";
 import { RuntimeApiServer, type RuntimeEvent } from "./runtime-api.js";
+import { runAsFor } from "./runtimes/run-as.js";
 import type { Runtime } from "./runtimes/runtime.js";
 
 export interface SandboxConfig {
@@ -116,7 +117,10 @@ export class Sandbox {
 
   static async start(config: SandboxConfig): Promise<Sandbox> {
     const api = await RuntimeApiServer.listen();
-    const runtime = config.runtime.launch(config.memoryMb);
+    // Inside its limits first (as root, for cgroups), then as the sandbox's user.
+    const runtime = runAsFor(config.runtime, config.taskRoot).wrap(
+      config.runtime.launch(config.memoryMb),
+    );
     const launch = config.limitGroup.launch(runtime.command, runtime.args);
     const spawnedAt = performance.now();
     const child = spawn(launch.command, launch.args, {

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { UsageError } from "../../errors.js";
 import { MAX_INVOKE_PAYLOAD_BYTES } from "../../lambda.js";
 import type { LimitBackend } from "../limits/types.js";
+import { runAsFor } from "../runtimes/run-as.js";
 import {
   ApiError,
   resourceConflict,
@@ -67,6 +68,8 @@ export interface LambdaApi {
   url: string;
   port: number;
   faults: FaultInjector;
+  /** What the user should know about how the functions run (e.g. as root, and why). */
+  warnings: string[];
   /** Stops listening, ends every sandbox, waits for background invocations, disposes the isolation. */
   close(): Promise<void>;
 }
@@ -357,10 +360,15 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
 
+  const warnings = store.list().flatMap((fn) => {
+    const { warning } = runAsFor(fn.code.runtime, fn.code.taskRoot);
+    return warning === undefined ? [] : [`${fn.name}: ${warning}`];
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     faults,
+    warnings,
     close() {
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { INIT_LIMIT_MS } from "../../lambda.js";
+import { runAsFor } from "./run-as.js";
 import type { LocatedHandler } from "./runtime.js";
 
 export type ProbeResult =
@@ -15,7 +16,10 @@ export function probeHandler(
   handler: LocatedHandler,
   env: Readonly<Record<string, string>>,
 ): Promise<ProbeResult> {
-  const { command, args } = handler.runtime.probe(handler);
+  // The module's top-level code runs here: as the sandbox's user, as in a sandbox.
+  const { command, args } = runAsFor(handler.runtime, handler.taskRoot).wrap(
+    handler.runtime.probe(handler),
+  );
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: handler.taskRoot,

@@ -3,6 +3,7 @@ import { createFunctionPool } from "../../emulator/function-pool.js";
 import type { LimitBackend } from "../../emulator/limits/types.js";
 import { handlerForms, type LocatedHandler, locateHandler } from "../../emulator/runtimes/index.js";
 import { probeHandler } from "../../emulator/runtimes/probe.js";
+import { runAsFor } from "../../emulator/runtimes/run-as.js";
 import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
 import { formatMb } from "../../format.js";
@@ -140,12 +141,14 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     kind: "local",
 
     async describe(): Promise<FunctionInfo> {
-      await validateOnce();
+      const handler = await validateOnce();
       const warnings = isolationWarnings(
         options.isolation,
         options.hostCores,
         options.plannedSizes,
       );
+      const runAs = runAsFor(handler.runtime, handler.taskRoot);
+      if (runAs.warning !== undefined) warnings.push(runAs.warning);
       const info: FunctionInfo = {
         name: options.handler,
         architecture: options.architecture ?? hostArchitecture(),

@@ -285,4 +285,44 @@ describe("lambda-tune emulate", () => {
       if (open.child.exitCode === null) open.child.kill("SIGKILL");
     }
   });
+
+  const asRoot = process.getuid?.() === 0;
+  it("runs handlers as another user, so a handler cannot read emulate's environment", {
+    skip: asRoot ? false : "as an ordinary user there is no other user to run handlers as",
+  }, async () => {
+    const secret = `s3cr3t-${process.pid}-${Date.now()}`;
+    const emulator = emulate(
+      { function: ["snoop=fixtures/functions/snoop/index.handler"] },
+      { ...KEYS, LAMBDA_TUNE_TEST_SECRET: secret },
+    );
+    try {
+      const line = (await emulator.line) ?? "";
+      const url = /listening on (\S+)/.exec(line)?.[1];
+      assert.ok(url, line);
+      const lambda = new LambdaClient({
+        endpoint: url,
+        region: "us-east-1",
+        credentials: CREDENTIALS,
+      });
+      try {
+        const result = await lambda.send(new InvokeCommand({ FunctionName: "snoop" }));
+        const body = JSON.parse(new TextDecoder().decode(result.Payload)) as {
+          uid: number;
+          ppid: number;
+          parentEnvironment: string[] | string;
+        };
+        assert.equal(body.ppid, emulator.child.pid, "the handler's parent is emulate itself");
+        assert.notEqual(body.uid, 0, "the handler does not run as root");
+        assert.equal(body.parentEnvironment, "EACCES");
+        assert.doesNotMatch(JSON.stringify(body), new RegExp(secret));
+        assert.doesNotMatch(JSON.stringify(body), /AWS_SECRET_ACCESS_KEY/);
+      } finally {
+        lambda.destroy();
+      }
+      emulator.child.kill("SIGTERM");
+      assert.equal((await emulator.exited).code, 0);
+    } finally {
+      if (emulator.child.exitCode === null) emulator.child.kill("SIGKILL");
+    }
+  });
 });
