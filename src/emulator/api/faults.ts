@@ -3,10 +3,18 @@ import { createRandom } from "../../model/random.js";
 /**
  * What an injected fault does: answer an HTTP error in the API's format,
  * drop the connection before the call runs, run the call and then drop the
- * connection (its answer is lost: the client cannot tell whether it ran), or
- * hold the call for `delayMs` before running it as usual.
+ * connection (its answer is lost: the client cannot tell whether it ran),
+ * hold the call for `delayMs` before running it as usual, or run it and hold
+ * its answer that long (the call has taken effect; the client waits).
  */
-export type FaultKind = "429" | "409" | "500" | "drop" | "drop-after-run" | "delay";
+export type FaultKind =
+  | "429"
+  | "409"
+  | "500"
+  | "drop"
+  | "drop-after-run"
+  | "delay"
+  | "delay-after-run";
 
 export interface FaultSpec {
   /** An API operation name: `Invoke`, `UpdateFunctionConfiguration`, `FilterLogEvents`, ... */
@@ -19,13 +27,21 @@ export interface FaultSpec {
   /** Each call gets the fault with this probability, drawn from `seed` (default: every call). */
   rate?: number;
   seed?: number;
-  /** For `delay`: how long to hold the call (default 1,000 ms). */
+  /** For `delay` and `delay-after-run`: how long to hold the call (default 1,000 ms). */
   delayMs?: number;
 }
 
 export type FaultPlan = readonly FaultSpec[];
 
-const KINDS: readonly FaultKind[] = ["429", "409", "500", "drop", "drop-after-run", "delay"];
+const KINDS: readonly FaultKind[] = [
+  "429",
+  "409",
+  "500",
+  "drop",
+  "drop-after-run",
+  "delay",
+  "delay-after-run",
+];
 
 /** Reads a fault from untrusted JSON (the control endpoint); a message when it is not one. */
 export function parseFaultSpec(value: unknown): FaultSpec | string {

@@ -77,7 +77,7 @@ export interface LambdaApi {
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const LOGS_TARGET = "Logs_20140328.";
 
-type ErrorFault = Exclude<FaultKind, "drop" | "drop-after-run" | "delay">;
+type ErrorFault = Exclude<FaultKind, "drop" | "drop-after-run" | "delay" | "delay-after-run">;
 
 /**
  * Applies what a fault does before the call runs: true when the call must not
@@ -88,7 +88,9 @@ async function beforeCall(
   req: IncomingMessage,
   error: (kind: ErrorFault) => ApiError,
 ): Promise<boolean> {
-  if (fault === undefined || fault.kind === "drop-after-run") return false;
+  if (fault === undefined || fault.kind === "drop-after-run" || fault.kind === "delay-after-run") {
+    return false;
+  }
   if (fault.kind === "drop") {
     req.socket.destroy();
     return true;
@@ -100,10 +102,21 @@ async function beforeCall(
   throw error(fault.kind);
 }
 
-/** Sends an answer, unless a drop-after-run fault loses it: the call ran, the client never hears. */
-function answer(fault: Fault | undefined, req: IncomingMessage, send: () => void): void {
-  if (fault?.kind === "drop-after-run") req.socket.destroy();
-  else send();
+/**
+ * Sends an answer, unless a drop-after-run fault loses it (the call ran, the
+ * client never hears) or a delay-after-run fault holds it.
+ */
+async function answer(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  send: () => void,
+): Promise<void> {
+  if (fault?.kind === "drop-after-run") return void req.socket.destroy();
+  if (fault?.kind === "delay-after-run") {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (req.socket.destroyed) return;
+  }
+  send();
 }
 
 function lambdaFault(kind: ErrorFault, arn: string): ApiError {
@@ -211,7 +224,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       const fault = faults.take(operation);
       if (await beforeCall(fault, req, logsFault)) return;
       const result = answerLogsOperation(operation, body, logs, region);
-      answer(fault, req, () => sendJson(res, 200, result, "application/x-amz-json-1.1"));
+      await answer(fault, req, () => sendJson(res, 200, result, "application/x-amz-json-1.1"));
     } catch (error) {
       sendJsonRpcError(
         res,
@@ -255,7 +268,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       }
       if (isInvoke && reference !== undefined) {
         const invoked = await invokeFunction(ctx, reference, req.headers, body, track);
-        answer(fault, req, () => {
+        await answer(fault, req, () => {
           res.writeHead(invoked.status, invoked.headers);
           res.end(invoked.body);
         });
@@ -271,7 +284,7 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         query: url.searchParams,
         input,
       });
-      answer(fault, req, () => sendJson(res, result.status, result.body));
+      await answer(fault, req, () => sendJson(res, result.status, result.body));
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
       sendLambdaError(

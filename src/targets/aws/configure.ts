@@ -28,9 +28,14 @@ export async function getConfiguration(
   functionName: string,
   signal?: AbortSignal,
 ): Promise<FunctionConfiguration> {
-  return lambda.send(
-    new GetFunctionConfigurationCommand({ FunctionName: functionName }),
-    signal === undefined ? {} : { abortSignal: signal },
+  return outlastingTransientErrors(
+    () =>
+      lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+        signal === undefined ? {} : { abortSignal: signal },
+      ),
+    signal,
+    { conflicts: true },
   );
 }
 

@@ -77,7 +77,7 @@ export const awsTarget: TargetDefinition = {
       return Object.assign(target, {
         preflight: (context: Parameters<typeof awsPreflight>[1]) => awsPreflight(flags, context),
         apply: (doc: Parameters<typeof awsApply>[2]) => awsApply(target, flags, doc),
-        restoreReport: () => restoreReportOf(target.restoreOutcome()),
+        restoreReport: () => restoreReportOf(target.restoreOutcome(), request.functionArg),
       });
     };
   },

@@ -240,19 +240,23 @@ async function versionsOfThisRun(ctx: RestoreContext, journal: Journal): Promise
   const versions = new Set(journal.publishedVersions);
   const prefix = `lambda-tune ${journal.runId} `;
   await userFacing(context(ctx, journal, "lambda:ListVersionsByFunction"), () =>
-    outlastingTransientErrors(async () => {
-      const pages = paginateListVersionsByFunction(
-        { client: ctx.lambda },
-        { FunctionName: journal.functionArn },
-      );
-      for await (const page of pages) {
-        for (const version of page.Versions ?? []) {
-          if (version.Version !== undefined && version.Version !== "$LATEST") {
-            if (version.Description?.startsWith(prefix)) versions.add(version.Version);
+    outlastingTransientErrors(
+      async () => {
+        const pages = paginateListVersionsByFunction(
+          { client: ctx.lambda },
+          { FunctionName: journal.functionArn },
+        );
+        for await (const page of pages) {
+          for (const version of page.Versions ?? []) {
+            if (version.Version !== undefined && version.Version !== "$LATEST") {
+              if (version.Description?.startsWith(prefix)) versions.add(version.Version);
+            }
           }
         }
-      }
-    }),
+      },
+      undefined,
+      { conflicts: true },
+    ),
   );
   return [...versions].sort((a, b) => Number(a) - Number(b));
 }

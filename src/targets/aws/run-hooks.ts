@@ -74,8 +74,11 @@ export async function awsApply(
 }
 
 /** What the CLI prints after the run's restore: a summary, warnings, and someone else's change as an error. */
-export function restoreReportOf(outcome: RestoreOutcome | undefined): RestoreReport {
-  if (outcome === undefined) return { warnings: [] };
+export function restoreReportOf(
+  outcome: RestoreOutcome | undefined,
+  functionName: string,
+): RestoreReport {
+  if (outcome === undefined) return { summary: `${functionName} was not changed`, warnings: [] };
   return {
     summary: describeRestore(outcome),
     warnings: outcome.warnings,

@@ -20,7 +20,7 @@ import {
 
 useTestCredentials();
 
-const FUNCTIONS = ["conflicted", "flaky", "broken", "lossy", "lossy-cli"];
+const FUNCTIONS = ["conflicted", "flaky", "broken", "lossy", "lossy-cli", "first-read"];
 
 describe("faults on the aws target keep what was measured", () => {
   let emu: Emulator;
@@ -196,5 +196,16 @@ describe("faults on the aws target keep what was measured", () => {
     const usd = totalCost(all, doc.pricing);
     assert.ok(Math.abs(doc.tuningCost.usd - usd) <= usd * 1e-6, `${doc.tuningCost.usd} vs ${usd}`);
     assert.deepEqual(await versionsOf(emu.admin, "lossy-cli"), ["$LATEST 512 prod"]);
+  });
+
+  it("outlasts a 409, 429 or 500 on the reads before and after the sweep", async () => {
+    for (const operation of ["GetFunctionConfiguration", "GetFunction", "ListVersionsByFunction"]) {
+      emu.api.faults.inject({ operation, kind: "409", times: 1 });
+      emu.api.faults.inject({ operation, kind: "500", times: 1 });
+    }
+    const { result, aws } = await sweep("first-read", [128], 2, { maxAttempts: 1 });
+    assert.equal(result.stopped, undefined, String(result.stopped));
+    assert.equal(aws.restoreOutcome()?.configuration, "restored");
+    assert.deepEqual(await versionsOf(emu.admin, "first-read"), ["$LATEST 512 prod"]);
   });
 });
