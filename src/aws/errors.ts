@@ -127,16 +127,20 @@ export function userErrorFor(error: unknown, context: ErrorContext): LambdaTuneE
     name === "AccessDenied" ||
     name === "UnrecognizedClientException" ||
     name === "InvalidSignatureException" ||
+    name === "MissingAuthenticationTokenException" ||
     name === "ExpiredTokenException"
   ) {
     const denied = name === "AccessDeniedException" || name === "AccessDenied";
+    const aws = /\.amazonaws\.com(\.cn)?(\/|$)/.test(context.endpoint);
     const problem = denied
       ? `not allowed to call ${context.action} on ${context.functionName}`
-      : `AWS refused the credentials (${name}) calling ${context.action}`;
+      : `${aws ? "AWS" : context.endpoint} refused the credentials (${name}) calling ${context.action}`;
     return new UsageError(`${problem}; ${afterwards(context)}`, {
       hint: denied
         ? `grant ${context.action}; lambda-tune needs ${IAM_ACTIONS.join(", ")}`
-        : CREDENTIALS_HINT,
+        : aws
+          ? CREDENTIALS_HINT
+          : "against `lambda-tune emulate`, use the key pair it printed when it started (or the one it was given): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
       cause: error,
     });
   }
