@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { AwsClients, AwsConnectionOptions } from "../../aws/clients.js";
-import { type ErrorContext, userFacing } from "../../aws/errors.js";
+import { type ErrorContext, isAbortError, mayHaveRun, userFacing } from "../../aws/errors.js";
 import { UsageError } from "../../errors.js";
 import type { ReportRecord } from "../../logs/record.js";
 import type { FunctionInfo, PreparedSize, Target, UnansweredInvocations } from "../target.js";
@@ -142,6 +142,8 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let lastRestore: RestoreOutcome | undefined;
+  /** An update or publish was cut off: it may still reach Lambda after the restore. */
+  let changeInFlight = false;
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -217,7 +219,10 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
           try {
             version = await track(publish(memoryMb));
           } catch (error) {
-            await journal.forgetIfUnchanged().catch(() => {});
+            // Cut off (Ctrl-C) or lost on the way, the update or publish may still reach
+            // Lambda: the restore fences it off. Refused outright, nothing can land.
+            if (signal.aborted || mayHaveRun(error) || isAbortError(error)) changeInFlight = true;
+            else await journal.forgetIfUnchanged().catch(() => {});
             throw error;
           }
           versions.set(memoryMb, version);
@@ -263,7 +268,12 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       try {
         const current = journal.current;
         if (current !== undefined && connected !== undefined) {
-          lastRestore = await restoreFromJournal(restoreContext(connected.clients), current);
+          lastRestore = await restoreFromJournal(
+            restoreContext(connected.clients),
+            current,
+            current.original,
+            { fence: changeInFlight },
+          );
           journal.finished();
         }
       } finally {

@@ -159,6 +159,7 @@ export async function putConfiguration(
   ctx: RestoreContext,
   journal: Journal,
   wanted: TunedFields,
+  options: { fence?: boolean } = {},
 ): Promise<
   Pick<RestoreOutcome, "configuration" | "found" | "now" | "putBack" | "kept"> & {
     /** The function's revision once done (for --apply-alias's publish). */
@@ -190,7 +191,39 @@ export async function putConfiguration(
       kept: plan.kept,
       revisionId,
     });
-    if (Object.keys(plan.putBack).length === 0) return outcome(found, current.RevisionId);
+    if (Object.keys(plan.putBack).length === 0) {
+      if (options.fence !== true || attempt > 1) return outcome(found, current.RevisionId);
+      // A change of the run's may still be on its way (Ctrl-C cut it off): an update that
+      // changes nothing moves the revision on, so it is refused (412) when it arrives.
+      const fenced = await userFacing(
+        context(ctx, journal, "lambda:UpdateFunctionConfiguration"),
+        () =>
+          outlastingTransientErrors(() =>
+            ctx.lambda.send(
+              new UpdateFunctionConfigurationCommand({
+                FunctionName: journal.functionArn,
+                Description: found.description,
+                ...(current.RevisionId !== undefined && { RevisionId: current.RevisionId }),
+              }),
+            ),
+          ),
+      ).then(
+        () => true,
+        (error: unknown) => {
+          const name = errorName(error);
+          if (name === "PreconditionFailedException" || name === "ResourceConflictException") {
+            return false;
+          }
+          throw error;
+        },
+      );
+      // Landed first after all: look again and put back what it set.
+      if (!fenced) continue;
+      const after = await userFacing(context(ctx, journal, "lambda:GetFunction"), () =>
+        waitForUpdate(ctx.lambda, journal.functionArn, ctx.wait),
+      );
+      return outcome(tunedFieldsOf(after), after.RevisionId);
+    }
     // Recorded first: a restore killed after this update still knows these values as the run's.
     // Only the fields put back: a field someone else set must never look like the run's.
     const previous = journal.lastSet ?? journal.original;
@@ -367,9 +400,15 @@ export async function restoreFromJournal(
   ctx: RestoreContext,
   journal: Journal,
   wanted: TunedFields = journal.original,
+  options: { fence?: boolean } = {},
 ): Promise<RestoreOutcome> {
   try {
-    const { revisionId: _revision, ...configured } = await putConfiguration(ctx, journal, wanted);
+    const { revisionId: _revision, ...configured } = await putConfiguration(
+      ctx,
+      journal,
+      wanted,
+      options,
+    );
     const versions = await deleteRunVersions(ctx, journal);
     const warnings: string[] = [];
     for (const kept of versions.keptVersions) {

@@ -40,6 +40,7 @@ describe("aws target against the emulator's Lambda API", () => {
         { name: "theirs", handler: NOOP, description: "before" },
         { name: "failing", handler: NOOP, description: "before" },
         { name: "slow-update", handler: NOOP },
+        { name: "in-flight", handler: NOOP, memoryMb: 384, description: "before" },
       ],
     });
   });
@@ -314,4 +315,31 @@ describe("aws target against the emulator's Lambda API", () => {
     assert.deepEqual(await versionsOf(emu.admin, "slow-update"), versionsBefore);
     assert.equal(existsSync(journalPath(emu.stateDir, ARN("slow-update"))), false);
   });
+
+  it("an update still on its way when Ctrl-C came cannot land after the restore", async () => {
+    const configBefore = await configurationOf(emu.admin, "in-flight");
+    const versionsBefore = await versionsOf(emu.admin, "in-flight");
+    // The request has left; the service takes it up only after the run has restored.
+    emu.api.faults.inject({
+      operation: "UpdateFunctionConfiguration",
+      kind: "delay",
+      delayMs: 1500,
+    });
+    const abort = new AbortController();
+    const aws = target("in-flight", { signal: abort.signal });
+    await aws.describe();
+    const preparing = aws.prepare(1024);
+    while (emu.api.faults.calls("UpdateFunctionConfiguration") < 1) await sleep(10);
+    abort.abort(new Error("Ctrl-C"));
+    await assert.rejects(preparing);
+    await aws.restore();
+    await sleep(2500);
+    assert.deepEqual(await configurationOf(emu.admin, "in-flight"), configBefore);
+    assert.deepEqual(await versionsOf(emu.admin, "in-flight"), versionsBefore);
+    assert.equal(existsSync(journalPath(emu.stateDir, ARN("in-flight"))), false);
+  });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
