@@ -3,7 +3,9 @@
 // sent with kill(2), other people's changes made with the AWS CLI (or the SDK).
 //
 // - kill matrix: 13 moments x SIGINT/SIGTERM/SIGKILL, then `restore`: the share
-//   left exactly as found (configuration, versions, no journal); goal 39/39.
+//   left exactly as found (configuration, versions, no journal); goal 39/39. And
+//   the signal while a change is still on its way (Lambda takes it up after the
+//   run restored): 2 moments x 3 signals.
 // - concurrent changes early, between an update and its publish, and late: the
 //   share where the other change survives, the run's own settings are gone, and
 //   the run exits 4; goal all.
@@ -12,6 +14,8 @@
 //   invocation the log shows (what an account is billed); goal all.
 // - orphans and cgroups left after 5 SIGKILLs of `lambda-tune run` per isolation
 //   backend, and after the next start; goal 0.
+//
+// SAFETY_ONLY=kill,inflight,concurrent,faults,orphans runs some sections only.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -130,6 +134,52 @@ async function killMatrix(): Promise<void> {
   }
   console.log(
     `kill matrix (13 moments x SIGINT/SIGTERM/SIGKILL, then restore): ${share(exact, 39)} exactly restored`,
+  );
+  for (const failure of failures) console.log(`  not: ${failure}`);
+}
+
+/**
+ * Beyond the 13 moments: the signal comes while a change is on its way, and
+ * Lambda takes it up only after the run has restored (held before it runs).
+ */
+async function inFlight(): Promise<void> {
+  const moments: [label: string, operation: string, nth: number][] = [
+    ["first update on its way", "UpdateFunctionConfiguration", 1],
+    ["second publish on its way", "PublishVersion", 2],
+  ];
+  const names = moments.flatMap((_, m) => SIGNALS.map((_, s) => `i${m}-${s}`));
+  const emu = await EmulateProcess.start(names, NOOP);
+  let exact = 0;
+  const failures: string[] = [];
+  try {
+    for (const [m, [label, operation, nth]] of moments.entries()) {
+      for (const [s, signal] of SIGNALS.entries()) {
+        const name = `i${m}-${s}`;
+        const before = await emu.snapshot(name);
+        const base = (await emu.calls())[operation] ?? 0;
+        await emu.inject({ operation, kind: "delay", after: nth - 1, times: 1, delayMs: 2000 });
+        const run = await runTo(emu, name);
+        await until(async () => ((await emu.calls())[operation] ?? 0) >= base + nth, 60_000);
+        run.kill(signal);
+        const ended = await withTimeout(run.finished, 90_000);
+        if (ended === undefined) run.kill("SIGKILL");
+        // The held request lands now.
+        await sleep(2500);
+        await emu.clearFaults();
+        const restore = await cli(
+          ["restore", name, "--endpoint-url", emu.url],
+          cliEnv(emu.stateDir),
+        ).finished;
+        const same = (await emu.snapshot(name)) === before && emu.journals().length === 0;
+        if (same && restore.code === 0) exact++;
+        else failures.push(`${label} / ${signal}: restore exit ${restore.code}, same ${same}`);
+      }
+    }
+  } finally {
+    await emu.stop();
+  }
+  console.log(
+    `  and with a change still on its way (2 moments x 3 signals): ${share(exact, 6)} exactly restored`,
   );
   for (const failure of failures) console.log(`  not: ${failure}`);
 }
@@ -369,6 +419,7 @@ export async function run(): Promise<void> {
   const only = process.env.SAFETY_ONLY?.split(",");
   const sections: [string, () => Promise<void>][] = [
     ["kill", killMatrix],
+    ["inflight", inFlight],
     ["concurrent", concurrentChanges],
     ["faults", faultMatrix],
     ["orphans", orphans],
