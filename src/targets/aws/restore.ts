@@ -178,7 +178,12 @@ export async function putConfiguration(
     if (plan.kept.length > 0 && !sameFields(wanted, journal.original)) {
       plan = planRestore(journal, current, journal.original);
     }
-    const putBack = { ...putBackSoFar, ...plan.putBack };
+    // An earlier attempt's update counts only where the function now has what it set.
+    const applied = TUNED.filter((field) => putBackSoFar[field] === found[field]);
+    const putBack: Partial<TunedFields> = {
+      ...Object.fromEntries(applied.map((field) => [field, found[field]])),
+      ...plan.putBack,
+    };
     const outcome = (now: TunedFields, revisionId: string | undefined) => ({
       configuration: (plan.kept.length > 0
         ? "changed-by-someone-else"

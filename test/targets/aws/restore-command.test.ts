@@ -300,4 +300,40 @@ describe("lambda-tune restore after a hard kill", () => {
       { FunctionName: "crashy" },
     );
   });
+
+  it("a change racing restore's own update is kept, and the report does not claim it", async () => {
+    const { path } = await crashAfter([256], "race0001");
+    // The restore's update waits on its way while a colleague sets the memory.
+    emu.api.faults.inject({
+      operation: "UpdateFunctionConfiguration",
+      kind: "delay",
+      delayMs: 1000,
+    });
+    const before = emu.api.faults.calls("UpdateFunctionConfiguration");
+    const io = captureIo(env());
+    const restoring = restoreCommand("crashy", { endpointUrl: emu.url }, io);
+    while (emu.api.faults.calls("UpdateFunctionConfiguration") === before) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await emu.admin.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: "crashy", MemorySize: 2560 }),
+    );
+    assert.equal(await restoring, 0, io.err());
+    assert.match(
+      io.out(),
+      /kept their memory 2560 MB \(640 MB before the run\), put back the description 'prod'/,
+    );
+    assert.doesNotMatch(io.out(), /put back the memory/);
+    const now = await configurationOf(emu.admin, "crashy");
+    assert.equal(now.MemorySize, 2560);
+    assert.equal(now.Description, "prod");
+    assert.equal(existsSync(path), false);
+    await emu.admin.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: "crashy", MemorySize: 640 }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: emu.admin, maxWaitTime: 10, minDelay: 0.1 },
+      { FunctionName: "crashy" },
+    );
+  });
 });
