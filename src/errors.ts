@@ -33,8 +33,28 @@ export class RunError extends LambdaTuneError {
 /** Interrupted by a signal after cleaning up (130 for SIGINT, 143 for SIGTERM). */
 export class InterruptedError extends LambdaTuneError {
   readonly exitCode: number;
-  constructor(readonly signal: "SIGINT" | "SIGTERM") {
-    super(`interrupted by ${signal}`);
+  /** `after`: what cleaning up did, e.g. "my-fn was restored: ...". */
+  constructor(
+    readonly signal: "SIGINT" | "SIGTERM",
+    after?: string,
+  ) {
+    super(after === undefined ? `interrupted by ${signal}` : `interrupted by ${signal}; ${after}`);
     this.exitCode = signal === "SIGINT" ? 130 : 143;
   }
+}
+
+/**
+ * Someone else changed the function during the run: the sweep stopped, their
+ * change was kept and the run's own settings removed (exit 4).
+ */
+export class ConcurrentChangeError extends LambdaTuneError {
+  readonly exitCode = 4;
+}
+
+/**
+ * Whether an error ends a run whose measurements stay valid: the sweep stops,
+ * and the partial result (every invocation paid for) is still reported.
+ */
+export function keepsMeasurements(error: unknown): error is RunError | ConcurrentChangeError {
+  return error instanceof RunError || error instanceof ConcurrentChangeError;
 }

@@ -29,6 +29,11 @@ export interface AwsConnectionOptions {
 
 export interface AwsClients {
   lambda: LambdaClient;
+  /**
+   * For Invoke: one attempt per send, so the caller sees every attempt and
+   * knows when one may have run with its answer lost (the SDK's retry would hide it).
+   */
+  invoker: LambdaClient;
   logs: CloudWatchLogsClient;
   region: string;
   /** For messages: the endpoint URL given, or Lambda's in that region. */
@@ -83,16 +88,21 @@ export async function createAwsClients(options: AwsConnectionOptions): Promise<A
       })
     );
   }
+  const invoker = options.lambdaClient ?? new LambdaClient({ ...config, region, maxAttempts: 1 });
   const logs =
     options.logsClient ??
     new CloudWatchLogsClient({ ...config, region, maxAttempts: config.maxAttempts });
   return {
     lambda,
+    invoker,
     logs,
     region,
     endpoint: options.endpointUrl ?? `https://lambda.${region}.amazonaws.com`,
     destroy() {
-      if (options.lambdaClient === undefined) lambda.destroy();
+      if (options.lambdaClient === undefined) {
+        lambda.destroy();
+        invoker.destroy();
+      }
       if (options.logsClient === undefined) logs.destroy();
     },
   };

@@ -45,6 +45,53 @@ export function isNetworkError(error: unknown): boolean {
   return code !== undefined && NETWORK_CODES.has(code);
 }
 
+const THROTTLING = new Set([
+  "TooManyRequestsException",
+  "ThrottlingException",
+  "Throttling",
+  "RequestLimitExceeded",
+]);
+
+function httpStatus(error: unknown): number | undefined {
+  const status = (error as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata
+    ?.httpStatusCode;
+  return typeof status === "number" ? status : undefined;
+}
+
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING.has(errorName(error) ?? "") || httpStatus(error) === 429;
+}
+
+/**
+ * A failure that says nothing about the request itself: throttling, a 5xx,
+ * a connection lost or timed out. Worth another try after a pause.
+ */
+export function isTransientError(error: unknown): boolean {
+  if (isThrottling(error)) return true;
+  const status = httpStatus(error);
+  if (status !== undefined && status >= 500) return true;
+  const code = errorCode(error);
+  return (
+    isNetworkError(error) ||
+    code === "EPIPE" ||
+    code === "ETIMEDOUT" ||
+    errorName(error) === "TimeoutError"
+  );
+}
+
+/**
+ * Whether a failed call may still have run on the service: its answer was
+ * lost (the connection dropped or timed out after the request went out) or
+ * the service failed (5xx) without saying whether it had started.
+ */
+export function mayHaveRun(error: unknown): boolean {
+  if (isThrottling(error)) return false;
+  const code = errorCode(error);
+  if (code === "ECONNREFUSED" || code === "ENOTFOUND" || code === "EAI_AGAIN") return false;
+  const status = httpStatus(error);
+  return (status !== undefined && status >= 500) || isTransientError(error);
+}
+
 /** Where the error happened and what had been done by then, for the message. */
 export interface ErrorContext {
   /** The IAM action of the call that failed, e.g. `lambda:UpdateFunctionConfiguration`. */
@@ -80,16 +127,20 @@ export function userErrorFor(error: unknown, context: ErrorContext): LambdaTuneE
     name === "AccessDenied" ||
     name === "UnrecognizedClientException" ||
     name === "InvalidSignatureException" ||
+    name === "MissingAuthenticationTokenException" ||
     name === "ExpiredTokenException"
   ) {
     const denied = name === "AccessDeniedException" || name === "AccessDenied";
+    const aws = /\.amazonaws\.com(\.cn)?(\/|$)/.test(context.endpoint);
     const problem = denied
       ? `not allowed to call ${context.action} on ${context.functionName}`
-      : `AWS refused the credentials (${name}) calling ${context.action}`;
+      : `${aws ? "AWS" : context.endpoint} refused the credentials (${name}) calling ${context.action}`;
     return new UsageError(`${problem}; ${afterwards(context)}`, {
       hint: denied
         ? `grant ${context.action}; lambda-tune needs ${IAM_ACTIONS.join(", ")}`
-        : CREDENTIALS_HINT,
+        : aws
+          ? CREDENTIALS_HINT
+          : "against `lambda-tune emulate`, use the key pair it printed when it started (or the one it was given): AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
       cause: error,
     });
   }

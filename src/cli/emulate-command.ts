@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
 import type { FunctionDefinition } from "../emulator/api/emulated-function.js";
 import { type LambdaApi, startLambdaApi } from "../emulator/api/lambda-api.js";
+import type { ApiCredentials } from "../emulator/api/request-guard.js";
 import { installCleanupHandlers } from "../emulator/cleanup.js";
 import { readOwnCgroupFiles, selectLimitBackend } from "../emulator/limits/detect.js";
 import type { IsolationKind } from "../emulator/limits/types.js";
@@ -42,6 +44,13 @@ export interface EmulateOptions {
   /** A dotenv file, or SAM's --env-vars JSON (sections by function name). */
   envVars?: string;
   passAwsCredentials?: boolean;
+  /** The key pair requests must be signed with (both, or neither). */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  /** false with --no-auth: any local process may call. */
+  auth?: boolean;
+  /** Code-loading environment variables UpdateFunctionConfiguration may set (`--allow-env`, repeatable). */
+  allowEnv?: string[];
 }
 
 const ISOLATIONS = ["auto", "cgroup-v2", "cgroup-v1", "user-space-throttle", "none"] as const;
@@ -130,6 +139,68 @@ function listenError(error: unknown, port: number): unknown {
   return error;
 }
 
+/** Where the key pair came from, for what emulate prints. */
+type KeySource = "flags" | "environment" | "generated";
+
+/**
+ * The key pair requests must be signed with: --access-key-id and
+ * --secret-access-key, else AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in
+ * emulate's own environment, else a random pair for this run.
+ */
+function chooseCredentials(
+  options: EmulateOptions,
+  env: NodeJS.ProcessEnv,
+): { credentials: ApiCredentials; source: KeySource } | "none" {
+  const flagged = [options.accessKeyId, options.secretAccessKey];
+  if (options.auth === false) {
+    if (flagged.some((value) => value !== undefined)) {
+      throw new UsageError("--no-auth was given with a key pair", {
+        hint: "drop --no-auth to require signed requests, or drop --access-key-id and --secret-access-key",
+      });
+    }
+    return "none";
+  }
+  const [accessKeyId, secretAccessKey] = flagged;
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) {
+    throw new UsageError("--access-key-id and --secret-access-key go together", {
+      hint: "give both (any values: clients sign with them), or neither to use AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or a generated pair",
+    });
+  }
+  if (accessKeyId !== undefined && secretAccessKey !== undefined) {
+    if (accessKeyId === "" || secretAccessKey === "" || /[\s/]/.test(accessKeyId)) {
+      throw new UsageError("the key pair is empty or the access key id has spaces or slashes", {
+        hint: "give e.g. --access-key-id local --secret-access-key some-secret",
+      });
+    }
+    return { credentials: { accessKeyId, secretAccessKey }, source: "flags" };
+  }
+  const fromEnv = { id: env.AWS_ACCESS_KEY_ID, secret: env.AWS_SECRET_ACCESS_KEY };
+  if (fromEnv.id && fromEnv.secret && !/[\s/]/.test(fromEnv.id)) {
+    return {
+      credentials: { accessKeyId: fromEnv.id, secretAccessKey: fromEnv.secret },
+      source: "environment",
+    };
+  }
+  return {
+    credentials: {
+      accessKeyId: `LT${randomBytes(9).toString("hex").toUpperCase()}`,
+      secretAccessKey: randomBytes(30).toString("base64url"),
+    },
+    source: "generated",
+  };
+}
+
+function allowedEnv(names: readonly string[] | undefined): string[] {
+  for (const name of names ?? []) {
+    if (!/^[a-zA-Z_]\w*$/.test(name)) {
+      throw new UsageError(`--allow-env '${name}' is not an environment variable name`, {
+        hint: "name one variable per flag, e.g. --allow-env NODE_OPTIONS",
+      });
+    }
+  }
+  return [...(names ?? [])];
+}
+
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = () => {
@@ -183,6 +254,8 @@ export async function emulateCommand(
     credentials = resolved.variables;
     warnings.push(credentialsWarning(resolved));
   }
+  const auth = chooseCredentials(options, io.env);
+  const allowEnv = allowedEnv(options.allowEnv);
   const hostCores = availableParallelism();
   installCleanupHandlers();
   const isolation = await selectLimitBackend({
@@ -208,6 +281,8 @@ export async function emulateCommand(
         ...(options.python !== undefined && { python: options.python }),
       },
       ...(credentials !== undefined && { credentials }),
+      auth: auth === "none" ? "none" : auth.credentials,
+      allowEnv,
       ...(options.region !== undefined && { region: options.region }),
     });
   } catch (error) {
@@ -225,9 +300,42 @@ export async function emulateCommand(
     );
     const names = functions.map((fn) => fn.name).join(", ");
     await write(io.stdout, `lambda-tune emulator listening on ${api.url} (functions: ${names})\n`);
+    await write(io.stdout, credentialLines(auth, api.url, functions[0]?.name ?? "my-fn", io));
+    await write(io.stderr, authNotice(auth, api.url));
     await stopped;
   } finally {
     await api.close();
   }
   return 0;
+}
+
+/** With a generated key pair, how to use it (stdout: the user needs it); else nothing. */
+function credentialLines(
+  auth: ReturnType<typeof chooseCredentials>,
+  url: string,
+  example: string,
+  io: CliIo,
+): string {
+  if (auth === "none" || auth.source !== "generated") return "";
+  const { accessKeyId, secretAccessKey } = auth.credentials;
+  const region = io.env.AWS_REGION ?? "us-east-1";
+  return [
+    "requests must be signed with this key pair, generated for this run:",
+    `  export AWS_ACCESS_KEY_ID=${accessKeyId} AWS_SECRET_ACCESS_KEY=${secretAccessKey} AWS_REGION=${region}`,
+    `  lambda-tune run ${example} --endpoint-url ${url}`,
+    "",
+  ].join("\n");
+}
+
+/** Where the key pair came from, or that there is none (stderr). */
+function authNotice(auth: ReturnType<typeof chooseCredentials>, url: string): string {
+  if (auth === "none") {
+    return "lambda-tune: warning: --no-auth: any local process can call the emulator and run its functions' code; only the Host and Origin checks remain\n";
+  }
+  if (auth.source === "generated") return "";
+  const where =
+    auth.source === "flags"
+      ? "--access-key-id and --secret-access-key"
+      : "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in this environment";
+  return `lambda-tune: requests must be signed with the key pair of ${where} (${auth.credentials.accessKeyId}); clients take --endpoint-url ${url}\n`;
 }

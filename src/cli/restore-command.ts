@@ -3,7 +3,12 @@ import { createAwsClients } from "../aws/clients.js";
 import { UsageError } from "../errors.js";
 import { parseFunctionRef } from "../targets/aws/function-ref.js";
 import { findJournals, journalDir } from "../targets/aws/journal.js";
-import { describeFields, type RestoreOutcome, restoreFromJournal } from "../targets/aws/restore.js";
+import {
+  describeConflict,
+  describeFields,
+  type RestoreOutcome,
+  restoreFromJournal,
+} from "../targets/aws/restore.js";
 import { type CliIo, write } from "./io.js";
 
 function text(raw: Record<string, unknown>, name: string): string | undefined {
@@ -20,11 +25,21 @@ function isRunning(pid: number): boolean {
   }
 }
 
+const FIELD_WORDS: Record<string, string> = {
+  memorySize: "memory",
+  timeout: "timeout",
+  description: "description",
+};
+
+/** What restore did: what it put back, what it found changed by someone else, the versions. */
 function report(outcome: RestoreOutcome, runId: string): string {
   const lines: string[] = [];
   const name = outcome.functionName;
   if (outcome.configuration === "restored") {
-    lines.push(`restored ${name}: ${describeFields(outcome.now)}`);
+    const fields = Object.keys(outcome.putBack).map((field) => FIELD_WORDS[field] ?? field);
+    lines.push(`restored ${name}: ${describeFields(outcome.now)} (put back: ${fields.join(", ")})`);
+  } else if (outcome.configuration === "changed-by-someone-else") {
+    lines.push(describeConflict(outcome));
   } else if (outcome.configuration === "unchanged") {
     lines.push(
       `${name} already had its configuration from before the run: ${describeFields(outcome.now)}`,
@@ -35,7 +50,12 @@ function report(outcome: RestoreOutcome, runId: string): string {
     lines.push(`deleted versions ${versions(outcome.deletedVersions)} (published by run ${runId})`);
   }
   if (outcome.missingVersions.length > 0) {
-    lines.push(`versions ${versions(outcome.missingVersions)} were already deleted`);
+    const [only, ...more] = outcome.missingVersions;
+    lines.push(
+      more.length === 0
+        ? `version ${only} was already deleted`
+        : `versions ${versions(outcome.missingVersions)} were already deleted`,
+    );
   }
   if (outcome.deletedVersions.length + outcome.missingVersions.length === 0) {
     lines.push(`run ${runId} had published no version`);

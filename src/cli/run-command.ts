@@ -1,11 +1,12 @@
 import { resultJson } from "../document/canonical.js";
 import type { ResultDocument } from "../document/result.js";
-import { InterruptedError, RunError } from "../errors.js";
+import { InterruptedError, type LambdaTuneError, RunError } from "../errors.js";
 import { predict } from "../model/fit.js";
 import { renderComparisonText } from "../report/render-comparison.js";
 import { firstErrorText } from "../report/render-table.js";
 import { renderResult } from "../report/renderers.js";
-import { tune } from "../tune/tune.js";
+import type { RestoreReport } from "../targets/target.js";
+import { tuneOutcome } from "../tune/tune.js";
 import { checkSameFunction, compareWithBaseline } from "./baseline.js";
 import { choosePlan } from "./choose-plan.js";
 import { type CliIo, outputWidth, useColor, write } from "./io.js";
@@ -52,7 +53,9 @@ export async function runCommand(
   process.once("SIGTERM", onTerm);
   let progress: Progress | undefined;
 
-  let doc: ResultDocument;
+  let doc: ResultDocument | undefined;
+  let stopped: LambdaTuneError | undefined;
+  let restored: RestoreReport | undefined;
   try {
     const described = await target.describe();
     if (!settings.quiet) {
@@ -71,7 +74,7 @@ export async function runCommand(
       return 0;
     }
     progress = progressFor(io, settings.quiet, plan.kind === "adaptive" ? plan.budget : undefined);
-    doc = await tune({
+    ({ doc, stopped } = await tuneOutcome({
       target,
       info,
       plan,
@@ -90,21 +93,27 @@ export async function runCommand(
       now: io.now,
       signal: abort.signal,
       ...(progress && { onProgress: progress.onProgress }),
-    });
-    const applied = (await target.apply?.(doc)) ?? [];
+    }));
+    // A sweep cut short is not applied.
+    const finished = doc;
+    const applied = stopped === undefined ? ((await target.apply?.(finished)) ?? []) : [];
     await write(io.stderr, applied.map((line) => `lambda-tune: ${line}\n`).join(""));
   } catch (error) {
-    if (interrupted !== undefined) throw new InterruptedError(interrupted);
-    throw error;
+    if (interrupted === undefined) throw error;
   } finally {
     progress?.done();
     await target.restore();
-    const warnings = target.restoreWarnings?.() ?? [];
+    restored = target.restoreReport?.();
+    const warnings = restored?.warnings ?? [];
     await write(io.stderr, warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
   }
-  if (interrupted !== undefined) throw new InterruptedError(interrupted);
+  // Ctrl-C says what cleaning up did: the function restored, or someone else's change kept.
+  if (interrupted !== undefined) {
+    throw new InterruptedError(interrupted, restored?.conflict?.message ?? restored?.summary);
+  }
+  if (doc === undefined) throw new Error("the run ended without a result or an error");
 
   const comparison =
     baseline && settings.baseline !== undefined
@@ -132,6 +141,9 @@ export async function runCommand(
     await write(io.stderr, doc.warnings.map((w) => `lambda-tune: warning: ${w}\n`).join(""));
   }
   if (settings.out !== undefined) await writeFileAtomically(io.cwd, settings.out, resultJson(doc));
+  // Someone else's change outranks what it made the sweep stop with: it says what was kept.
+  const ended = restored?.conflict ?? stopped;
+  if (ended !== undefined) throw ended;
   const failed = everySizeFailed(doc);
   if (failed !== undefined) throw failed;
   if (comparison?.error) throw comparison.error;

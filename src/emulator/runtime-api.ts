@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { MAX_RESPONSE_BYTES } from "../lambda.js";
@@ -66,9 +67,10 @@ function errorTypeOf(req: IncomingMessage, body: string): string {
 }
 
 /**
- * The Lambda Runtime API (2018-06-01) for one sandbox, on 127.0.0.1 and a
- * random port: /next long-polls for the event `deliver` hands over, and the
- * runtime's response or error settles that event's result.
+ * The Lambda Runtime API (2018-06-01) for one sandbox, on 127.0.0.1, a
+ * random port and a secret path prefix: /next long-polls for the event
+ * `deliver` hands over, and the runtime's response or error settles that
+ * event's result. A request without the prefix is answered 403 and changes nothing.
  */
 export class RuntimeApiServer {
   private waiting: ServerResponse | undefined;
@@ -77,6 +79,14 @@ export class RuntimeApiServer {
   private lastCompleted: string | undefined;
   private nextListeners: Array<(at: number) => void> = [];
   private initErrorListeners: Array<(report: InitErrorReport) => void> = [];
+
+  /**
+   * The secret path prefix only this sandbox's runtime knows: it is in the
+   * runtime's AWS_LAMBDA_RUNTIME_API (`127.0.0.1:PORT/TOKEN`), so a runtime
+   * that builds `http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/...`, as AWS's do,
+   * sends it without knowing; any other local process gets 403.
+   */
+  private readonly token = randomBytes(16).toString("hex");
 
   private constructor(private readonly server: Server) {}
 
@@ -94,10 +104,10 @@ export class RuntimeApiServer {
     return api;
   }
 
-  /** `host:port`, the value of AWS_LAMBDA_RUNTIME_API. */
+  /** `host:port/token`, the value of AWS_LAMBDA_RUNTIME_API. */
   get address(): string {
     const { address, port } = this.server.address() as AddressInfo;
-    return `${address}:${port}`;
+    return `${address}:${port}/${this.token}`;
   }
 
   /** Calls `listener` each time the runtime asks for the next event. */
@@ -168,7 +178,17 @@ export class RuntimeApiServer {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = (req.url ?? "").split("?")[0] ?? "";
+    const path = (req.url ?? "").split("?")[0] ?? "";
+    const own = `/${this.token}/`;
+    if (!path.startsWith(own)) {
+      // Not this sandbox's runtime: refused before it can touch the invocation or the waiting /next.
+      req.resume();
+      return sendJson(res, 403, {
+        errorMessage: "this Runtime API serves only its own sandbox's runtime",
+        errorType: "AccessDenied",
+      });
+    }
+    const url = path.slice(own.length - 1);
     if (url === `${PREFIX}/invocation/next`) {
       if (req.method !== "GET") return this.methodNotAllowed(res);
       return this.next(req, res);

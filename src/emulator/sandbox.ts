@@ -2,8 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { INIT_LIMIT_MS, OUT_OF_MEMORY } from "../lambda.js";
 import { registerProcessGroup } from "./cleanup.js";
 import type { LimitGroup } from "./limits/types.js";
+import { killMarkedProcesses, type OrphanGuard, spawnOrphanGuard } from "./orphan-guard.js";
 import { peakResidentBytes } from "./process-memory.js";
 import { RuntimeApiServer, type RuntimeEvent } from "./runtime-api.js";
+import { runAsFor } from "./runtimes/run-as.js";
 import type { Runtime } from "./runtimes/runtime.js";
 
 export interface SandboxConfig {
@@ -92,6 +94,9 @@ export class Sandbox {
   private peakBytes = 0;
   private disposed = false;
   private readonly unregister: () => void;
+  /** An environment entry only this sandbox's processes have, their children included. */
+  private readonly marker: string;
+  private readonly guard: OrphanGuard;
 
   private constructor(
     readonly config: SandboxConfig,
@@ -101,6 +106,13 @@ export class Sandbox {
   ) {
     const pid = child.pid ?? -1;
     this.unregister = registerProcessGroup(pid);
+    this.marker = `AWS_LAMBDA_RUNTIME_API=${api.address}`;
+    // Cleans up after the sandbox should the tool die without doing so (SIGKILL).
+    this.guard = spawnOrphanGuard({
+      pgid: pid,
+      marker: this.marker,
+      cgroupDirs: config.limitGroup.cgroupDirs ?? [],
+    });
     const capture = (chunk: Buffer) => {
       this.output.push(chunk);
       this.recentOutput = (this.recentOutput + chunk.toString("utf8")).slice(-8192);
@@ -119,7 +131,10 @@ export class Sandbox {
 
   static async start(config: SandboxConfig): Promise<Sandbox> {
     const api = await RuntimeApiServer.listen();
-    const runtime = config.runtime.launch(config.memoryMb);
+    // Inside its limits first (as root, for cgroups), then as the sandbox's user.
+    const runtime = runAsFor(config.runtime, config.taskRoot).wrap(
+      config.runtime.launch(config.memoryMb),
+    );
     const launch = config.limitGroup.launch(runtime.command, runtime.args);
     const spawnedAt = performance.now();
     const child = spawn(launch.command, launch.args, {
@@ -250,12 +265,17 @@ export class Sandbox {
     return { errorType, errorMessage: `Runtime exited with error: ${how}` };
   }
 
-  /** SIGKILLs the whole process group and waits for the runtime to exit. */
+  /**
+   * SIGKILLs the whole process group, and the processes the handler started
+   * that left it (their own session or group; found by the sandbox's marker
+   * in their environment), and waits for the runtime to exit.
+   */
   async kill(): Promise<void> {
     // The group may outlive its leader (processes the handler started), so signal it regardless.
     try {
       process.kill(-this.pid, "SIGKILL");
     } catch {}
+    killMarkedProcesses(this.marker);
     await this.exited;
   }
 
@@ -265,5 +285,6 @@ export class Sandbox {
     await this.kill();
     await this.api.close();
     await this.config.limitGroup.dispose();
+    this.guard.dismiss();
   }
 }

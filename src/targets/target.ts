@@ -1,7 +1,9 @@
 import type { Invocation } from "../document/invocation.js";
 import type { Plan } from "../document/plan.js";
 import type { Architecture, ResultDocument, RuntimeInfo, TargetKind } from "../document/result.js";
+import type { LambdaTuneError } from "../errors.js";
 import type { RawOptions } from "../flags.js";
+import type { ReportRecord } from "../logs/record.js";
 import type { Pricing } from "../model/pricing.js";
 
 /** What a target knows about the function before the sweep. */
@@ -65,8 +67,31 @@ export interface Target {
   preflight?(context: PreflightContext): Promise<{ output: string } | undefined>;
   /** After the sweep, before restore: keep the recommendation where the user asked; lines for stderr. */
   apply?(doc: ResultDocument): Promise<string[]>;
-  /** After restore: warnings the user must see (someone else's change kept, a version kept). */
-  restoreWarnings?(): string[];
+  /** After restore: what the user must know about it (see RestoreReport). */
+  restoreReport?(): RestoreReport;
+  /**
+   * After the sweep: invocations that ran and were billed but whose answers
+   * were lost (a connection dropped, the call retried), found afterwards; they
+   * count in tuningCost so that it equals what was billed.
+   */
+  unansweredInvocations?(): UnansweredInvocations;
+}
+
+/** Invocations billed though their answers were lost, and why some may be missing. */
+export interface UnansweredInvocations {
+  records: ReportRecord[];
+  /** E.g. the log could not be read: tuningCost may be short by a few. */
+  warnings: string[];
+}
+
+/** What a restore did, for the CLI to print. */
+export interface RestoreReport {
+  /** One line on what was put back (printed after an interruption). */
+  summary?: string;
+  /** Warnings the user must see (a version kept). */
+  warnings: string[];
+  /** Someone else changed the function: their change was kept (the run exits 4). */
+  conflict?: LambdaTuneError;
 }
 
 export interface PreflightContext {

@@ -1,5 +1,5 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
-import { UsageError } from "../errors.js";
+import { keepsMeasurements, type LambdaTuneError, UsageError } from "../errors.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import type { PreparedSize, Target } from "../targets/target.js";
@@ -45,6 +45,13 @@ export interface SweepResult {
   notes: Map<number, string[]>;
   /** The first failed invocation's error at each size where one failed. */
   firstErrors: Map<number, InvocationError>;
+  /**
+   * Why the sweep ended early, when a run failure or someone else's change
+   * stopped it; what was measured until then is in `records`.
+   */
+  stopped?: LambdaTuneError;
+  /** The size it stopped at, which is not recommended. */
+  stoppedAt?: number;
 }
 
 function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
@@ -60,9 +67,11 @@ function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
 /**
  * Measures a function across memory sizes: for each step of the plan, prepare
  * the size, invoke it with bounded concurrency, release it. Sizes go one after
- * another (aws: one configuration change at a time). Exceptions from the
- * target are bugs or configuration errors: the size is released and the error
- * propagates. The caller restores the target, also on error.
+ * another (aws: one configuration change at a time). A run failure or someone
+ * else's change (`keepsMeasurements`) stops the sweep with what was measured
+ * so far; other exceptions from the target are bugs or configuration errors:
+ * the sizes are released and the error propagates. The caller restores the
+ * target, also on error.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const { target, planner, payload, concurrency, onProgress, signal } = options;
@@ -84,6 +93,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const notes = new Map<number, string[]>();
   const firstErrors = new Map<number, InvocationError>();
   let invocations = 0;
+  let stoppedAt: number | undefined;
 
   // Sizes stay prepared between steps, so a planner that comes back to a size
   // finds its sandboxes warm (local) or its version published (aws), as Lambda
@@ -100,6 +110,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       const step = planner.next(records);
       if (step === undefined) break;
       const { memoryMb } = step;
+      stoppedAt = memoryMb;
       onProgress?.({ type: "size-start", memoryMb, index, total: planner.totalSteps });
 
       let prepared = open.get(memoryMb);
@@ -123,7 +134,10 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
       let done = 0;
       const invoke = prepared.invoke.bind(prepared);
-      const results = await runBounded(
+      // Kept as they arrive: when one call fails, the others of the size were paid for.
+      const measured = records.get(memoryMb) ?? [];
+      records.set(memoryMb, measured);
+      await runBounded(
         planned,
         concurrency,
         async (index) => {
@@ -135,24 +149,32 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           }
           const invocation = await invoke(payload);
           lastEnded.set(memoryMb, now());
+          measured.push(invocation.record);
+          invocations++;
           if (!firstErrors.has(memoryMb)) {
             const error = invocationError(invocation);
             if (error !== undefined) firstErrors.set(memoryMb, error);
           }
           done++;
           onProgress?.({ type: "invocation", memoryMb, done, planned });
-          return invocation;
         },
         signal,
       );
-      records.set(memoryMb, [...(records.get(memoryMb) ?? []), ...results.map((r) => r.record)]);
-      invocations += planned;
       onProgress?.({ type: "size-done", memoryMb });
     }
   } catch (error) {
     // The first error says more than a failure to clean up after it.
     await Promise.allSettled([...open.keys()].map(release));
-    throw error;
+    for (const [memoryMb, measured] of records) if (measured.length === 0) records.delete(memoryMb);
+    if (!keepsMeasurements(error) || signal?.aborted) throw error;
+    return {
+      records,
+      invocations,
+      notes,
+      firstErrors,
+      stopped: error,
+      ...(stoppedAt !== undefined && { stoppedAt }),
+    };
   }
   for (const memoryMb of [...open.keys()]) await release(memoryMb);
   return { records, invocations, notes, firstErrors };

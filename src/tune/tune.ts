@@ -5,6 +5,7 @@ import {
   type Strategy,
   type TargetKind,
 } from "../document/result.js";
+import type { LambdaTuneError } from "../errors.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
 import { withBootstrapConfidence } from "../model/confidence.js";
@@ -14,7 +15,7 @@ import type { Pricing } from "../model/pricing.js";
 import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
-import type { FunctionInfo, Target } from "../targets/target.js";
+import type { FunctionInfo, Target, UnansweredInvocations } from "../targets/target.js";
 import type { InvocationError } from "./invocation-error.js";
 import { createPlanner } from "./planners.js";
 import { runSweep, type SweepEvent } from "./sweep.js";
@@ -51,9 +52,24 @@ export interface TuneOptions extends Omit<ResultOptions, "planSummary"> {
 /**
  * The whole job once the target is chosen: sweep, statistics, fitted curve,
  * recommendation, result document. Prints nothing, and does not restore the
- * target: the caller does that in a finally, whatever happens.
+ * target: the caller does that in a finally, whatever happens. A sweep that
+ * stopped early (a run failure, someone else's change) is thrown.
  */
 export async function tune(options: TuneOptions): Promise<ResultDocument> {
+  const { doc, stopped } = await tuneOutcome(options);
+  if (stopped !== undefined) throw stopped;
+  return doc;
+}
+
+/** What a tuning run ended with: the document, and why it stopped early when it did. */
+export interface TuneOutcome {
+  /** Everything measured, a partial sweep included; every invocation paid for is in tuningCost. */
+  doc: ResultDocument;
+  stopped?: LambdaTuneError;
+}
+
+/** `tune`, with a sweep that stopped early as a value: its partial document and the reason. */
+export async function tuneOutcome(options: TuneOptions): Promise<TuneOutcome> {
   const sweep = await runSweep({
     target: options.target,
     planner: createPlanner(options.plan, options),
@@ -65,12 +81,34 @@ export async function tune(options: TuneOptions): Promise<ResultDocument> {
   });
   const measured = [...sweep.records.keys()].sort((a, b) => a - b);
   const planSummary = summarizePlan(options.plan, options.seed, measured);
-  return buildResult(
+  const doc = buildResult(
     { ...options, planSummary },
     [...sweep.records.values()].flat(),
     sweep.notes,
-    sweep.firstErrors,
+    {
+      firstErrors: sweep.firstErrors,
+      ...(options.target.unansweredInvocations !== undefined && {
+        unanswered: options.target.unansweredInvocations(),
+      }),
+      ...(sweep.stopped !== undefined && {
+        stopped: { reason: sweep.stopped.message, memoryMb: sweep.stoppedAt },
+      }),
+    },
   );
+  return { doc, ...(sweep.stopped !== undefined && { stopped: sweep.stopped }) };
+}
+
+/** What the result says beyond the measured records. */
+export interface ResultExtras {
+  /** The first failed invocation's error at each size where one failed. */
+  firstErrors?: ReadonlyMap<number, InvocationError>;
+  /**
+   * Invocations that ran and were billed but whose answers were lost (found
+   * in the function's log afterwards): in tuningCost, not in the statistics.
+   */
+  unanswered?: UnansweredInvocations;
+  /** The sweep stopped early, at this size, for this reason. */
+  stopped?: { reason: string; memoryMb: number | undefined };
 }
 
 /** The plan as the result records it; an adaptive plan's sizes are those it chose to measure. */
@@ -97,16 +135,22 @@ export function buildResult(
   options: ResultOptions,
   records: readonly ReportRecord[],
   notes: ReadonlyMap<number, readonly string[]> = new Map(),
-  firstErrors: ReadonlyMap<number, InvocationError> = new Map(),
+  extras: ResultExtras = {},
 ): ResultDocument {
   const { info, pricing } = options;
+  const { stopped } = extras;
   const measured = buildTiers(records, pricing).map((tier) => {
-    const firstError = firstErrors.get(tier.memoryMb);
-    return {
+    const firstError = extras.firstErrors?.get(tier.memoryMb);
+    const marked = {
       ...tier,
       ...(firstError !== undefined && { firstError }),
       warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
     };
+    // A size cut short is not measured: never recommend it.
+    if (stopped?.memoryMb === tier.memoryMb) {
+      marked.excluded = `the sweep stopped during this size: ${stopped.reason}`;
+    }
+    return marked;
   });
   const { fit } = fitDurationCurve(medianPoints(measured));
   const outcome = recommend(measured, {
@@ -121,7 +165,20 @@ export function buildResult(
     }),
   });
   const warnings = [...info.warnings];
+  if (stopped !== undefined) {
+    const at = stopped.memoryMb === undefined ? "" : ` at ${formatSizes([stopped.memoryMb])}`;
+    warnings.push(
+      `the sweep stopped early${at}: ${stopped.reason}; the result holds only what was measured before`,
+    );
+  }
   if (outcome.recommendation === null) warnings.push(outcome.reason);
+  const unanswered = extras.unanswered?.records ?? [];
+  warnings.push(...(extras.unanswered?.warnings ?? []));
+  if (unanswered.length > 0) {
+    warnings.push(
+      `${unanswered.length} ${unanswered.length === 1 ? "invocation" : "invocations"} ran but ${unanswered.length === 1 ? "its answer was" : "their answers were"} lost (the connection dropped and the call was retried); found in the function's log, counted in tuningCost, not in the statistics`,
+    );
+  }
   const coldOnly = measured.filter((t) => t.warmInvocations === 0 && t.coldStarts > 0);
   if (coldOnly.length > 0) {
     warnings.push(
@@ -148,7 +205,10 @@ export function buildResult(
     tiers: outcome.tiers,
     model: fit,
     recommendation,
-    tuningCost: { invocations: records.length, usd: totalCost(records, pricing) },
+    tuningCost: {
+      invocations: records.length + unanswered.length,
+      usd: totalCost([...records, ...unanswered], pricing),
+    },
     warnings,
   };
   if (info.isolation !== undefined) doc.isolation = info.isolation;

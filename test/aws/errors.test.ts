@@ -114,6 +114,23 @@ describe("aws target: what the user must fix is a UsageError", () => {
     assert.equal(emu.api.faults.calls("GetFunctionConfiguration"), 0);
   });
 
+  it("a key pair the emulator does not take: names the endpoint and the key pair to use", async () => {
+    await withAwsEnv(
+      { AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "wrong" },
+      async () => {
+        await assert.rejects(
+          target("noop").describe(),
+          usageError(
+            new RegExp(
+              `${emu.url} refused the credentials \\(InvalidSignatureException\\).*nothing was changed`,
+            ),
+            /lambda-tune emulate.*key pair it printed/,
+          ),
+        );
+      },
+    );
+  });
+
   it("an endpoint that refuses connections", async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));

@@ -95,7 +95,8 @@ describe("SandboxPool running fixture handlers in real sandboxes", () => {
       assert.equal(echoed.env.AWS_LAMBDA_INITIALIZATION_TYPE, "on-demand");
       assert.equal(echoed.env.TZ, "UTC");
       assert.equal(echoed.env.MY_SETTING, "on");
-      assert.match(echoed.env.AWS_LAMBDA_RUNTIME_API ?? "", /^127\.0\.0\.1:\d+$/);
+      // host:port and the sandbox's secret path (runtime-api.ts).
+      assert.match(echoed.env.AWS_LAMBDA_RUNTIME_API ?? "", /^127\.0\.0\.1:\d+\/[0-9a-f]{32}$/);
       assert.match(echoed.env._X_AMZN_TRACE_ID ?? "", /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};/);
       assert.ok(echoed.env.LAMBDA_TASK_ROOT?.endsWith("echo-context"));
       // The heap is bounded by the memory size, as Lambda's runtime does (old space 90%, young

@@ -47,6 +47,17 @@ export const registerEmulate: RegisterCommand = (program, { io, setExitCode }) =
       "--isolation <kind>",
       "auto (default), cgroup-v2, cgroup-v1, user-space-throttle or none",
     )
+    .option(
+      "--access-key-id <id>",
+      "requests must be signed with this key pair (default: AWS_ACCESS_KEY_ID, else generated and printed)",
+    )
+    .option("--secret-access-key <key>", "the key pair's secret (default: AWS_SECRET_ACCESS_KEY)")
+    .option("--no-auth", "take unsigned requests from any local process (not recommended)")
+    .option(
+      "--allow-env <NAME>",
+      "let UpdateFunctionConfiguration set this code-loading variable, e.g. NODE_OPTIONS (repeatable)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .action(async (options: Record<string, unknown>) => {
       const { emulateCommand } = await import("../emulate-command.js");
       setExitCode(await emulateCommand(options, io));

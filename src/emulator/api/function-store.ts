@@ -13,6 +13,7 @@ import {
   resourceConflict,
   validationError,
 } from "./api-error.js";
+import { loadsCode } from "./code-loading-env.js";
 import { functionArn } from "./function-reference.js";
 
 /** What UpdateFunctionConfiguration can change, and what a version freezes. */
@@ -115,7 +116,7 @@ function checkDescription(value: unknown): string {
   return value;
 }
 
-function checkEnvironment(value: unknown): Record<string, string> {
+function checkEnvironment(value: unknown, allowed: ReadonlySet<string>): Record<string, string> {
   const variables = (value as { Variables?: unknown } | null)?.Variables ?? {};
   if (typeof variables !== "object" || variables === null || Array.isArray(variables)) {
     throw invalidParameter("Environment.Variables must be a map of names to strings.");
@@ -137,6 +138,13 @@ function checkEnvironment(value: unknown): Record<string, string> {
         `Reserved keys used in this request: ${reserved.join(", ")}`,
     );
   }
+  const refused = Object.keys(result).filter((key) => loadsCode(key) && !allowed.has(key));
+  if (refused.length > 0) {
+    const names = refused.join(", ");
+    throw invalidParameter(
+      `lambda-tune emulate refuses the environment variable${refused.length === 1 ? "" : "s"} ${names}: ${refused.length === 1 ? "it makes" : "they make"} the runtime load code from other files on this host. If every local user and process may run code here, start emulate with ${refused.map((key) => `--allow-env ${key}`).join(" ")}.`,
+    );
+  }
   return result;
 }
 
@@ -151,11 +159,17 @@ function fingerprint(fn: EmulatedFunction): string {
 export class FunctionStore {
   private readonly functions = new Map<string, EmulatedFunction>();
 
+  private readonly allowEnv: ReadonlySet<string>;
+
   constructor(
     readonly region: string,
     private readonly now: () => number,
     private readonly updateDelayMs: number,
-  ) {}
+    /** Code-loading environment variables UpdateFunctionConfiguration may set nonetheless. */
+    options: { allowEnv?: readonly string[] } = {},
+  ) {
+    this.allowEnv = new Set(options.allowEnv ?? []);
+  }
 
   has(name: string): boolean {
     return this.functions.has(name);
@@ -186,6 +200,9 @@ export class FunctionStore {
     if (fn.updateCompletesAt !== undefined && this.now() >= fn.updateCompletesAt) {
       fn.updateCompletesAt = undefined;
       fn.runningSettings = fn.settings;
+      // The update's end is a revision of its own: the RevisionId an update answers is
+      // stale once it is Successful (docs/lambda-facts.md, "Control plane").
+      fn.revisionId = randomUUID();
     }
     return fn;
   }
@@ -208,7 +225,9 @@ export class FunctionStore {
     if (input.MemorySize !== undefined) next.memoryMb = checkMemory(input.MemorySize);
     if (input.Timeout !== undefined) next.timeoutSeconds = checkTimeout(input.Timeout);
     if (input.Description !== undefined) next.description = checkDescription(input.Description);
-    if (input.Environment !== undefined) next.environment = checkEnvironment(input.Environment);
+    if (input.Environment !== undefined) {
+      next.environment = checkEnvironment(input.Environment, this.allowEnv);
+    }
     fn.runningSettings = fn.settings;
     fn.settings = next;
     fn.revisionId = randomUUID();

@@ -5,6 +5,7 @@ import { UsageError } from "../../errors.js";
 import { MAX_INVOKE_PAYLOAD_BYTES } from "../../lambda.js";
 import type { LimitBackend } from "../limits/types.js";
 import { type PreparedHandler, type RuntimeRequest, runtimeInfo } from "../runtimes/index.js";
+import { runAsFor } from "../runtimes/run-as.js";
 import {
   ApiError,
   resourceConflict,
@@ -14,7 +15,13 @@ import {
   tooManyRequests,
 } from "./api-error.js";
 import { emulatedFunction, type FunctionDefinition, prepareFunction } from "./emulated-function.js";
-import { FaultInjector, type FaultKind, type FaultPlan, parseFaultSpec } from "./faults.js";
+import {
+  type Fault,
+  FaultInjector,
+  type FaultKind,
+  type FaultPlan,
+  parseFaultSpec,
+} from "./faults.js";
 import { functionArn, parseFunctionReference } from "./function-reference.js";
 import { FunctionStore } from "./function-store.js";
 import { parseJsonObject, readBody, sendJson } from "./http-io.js";
@@ -23,6 +30,7 @@ import { LAMBDA_OPERATIONS, type LambdaApiContext } from "./lambda-operations.js
 import { matchLambdaRoute } from "./lambda-routes.js";
 import { LogStore } from "./log-store.js";
 import { answerLogsOperation } from "./logs-api.js";
+import { type ApiAuth, checkLocalRequest, verifySignature } from "./request-guard.js";
 import { VersionPools } from "./version-pools.js";
 
 export interface LambdaApiOptions {
@@ -50,6 +58,16 @@ export interface LambdaApiOptions {
   random?: () => number;
   /** Events kept per log group (default 10,000); older ones are dropped. */
   maxLogEventsPerGroup?: number;
+  /**
+   * Who may call: requests SigV4-signed with this key pair, as every AWS client
+   * signs them, or `none` (any local process; `emulate --no-auth`).
+   */
+  auth: ApiAuth;
+  /**
+   * Environment variables that load code into a runtime (NODE_OPTIONS, ...)
+   * that UpdateFunctionConfiguration may set nonetheless (`--allow-env`).
+   */
+  allowEnv?: readonly string[];
 }
 
 export interface LambdaApi {
@@ -58,7 +76,10 @@ export interface LambdaApi {
   faults: FaultInjector;
   /** Each function and what runs it, in the order defined. */
   functions: { name: string; runtime: RuntimeInfo }[];
-  /** What the user should know about the functions' runtimes (a version other than asked for). */
+  /**
+   * What the user should know about the functions' runtimes (a version other
+   * than asked for) and how they run (e.g. as root, and why).
+   */
   warnings: string[];
   /** Lines worth showing once (how long compiling took). */
   notes: string[];
@@ -69,13 +90,55 @@ export interface LambdaApi {
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const LOGS_TARGET = "Logs_20140328.";
 
-function lambdaFault(kind: Exclude<FaultKind, "drop">, arn: string): ApiError {
+type ErrorFault = Exclude<FaultKind, "drop" | "drop-after-run" | "delay" | "delay-after-run">;
+
+/**
+ * Applies what a fault does before the call runs: true when the call must not
+ * run (its connection was dropped); an error fault throws.
+ */
+async function beforeCall(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  error: (kind: ErrorFault) => ApiError,
+): Promise<boolean> {
+  if (fault === undefined || fault.kind === "drop-after-run" || fault.kind === "delay-after-run") {
+    return false;
+  }
+  if (fault.kind === "drop") {
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.kind === "delay") {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    return false;
+  }
+  throw error(fault.kind);
+}
+
+/**
+ * Sends an answer, unless a drop-after-run fault loses it (the call ran, the
+ * client never hears) or a delay-after-run fault holds it.
+ */
+async function answer(
+  fault: Fault | undefined,
+  req: IncomingMessage,
+  send: () => void,
+): Promise<void> {
+  if (fault?.kind === "drop-after-run") return void req.socket.destroy();
+  if (fault?.kind === "delay-after-run") {
+    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (req.socket.destroyed) return;
+  }
+  send();
+}
+
+function lambdaFault(kind: ErrorFault, arn: string): ApiError {
   if (kind === "429") return tooManyRequests();
   if (kind === "409") return resourceConflict(`An update is in progress for resource: ${arn}`);
   return serviceError();
 }
 
-function logsFault(kind: Exclude<FaultKind, "drop">): ApiError {
+function logsFault(kind: ErrorFault): ApiError {
   if (kind === "429") return new ApiError(400, "ThrottlingException", "Rate exceeded");
   if (kind === "409") {
     return new ApiError(
@@ -98,7 +161,9 @@ function logsFault(kind: Exclude<FaultKind, "drop">): ApiError {
 export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaApi> {
   const now = options.clock ?? Date.now;
   const region = options.region ?? "us-east-1";
-  const store = new FunctionStore(region, now, options.updateDelayMs ?? 200);
+  const store = new FunctionStore(region, now, options.updateDelayMs ?? 200, {
+    allowEnv: options.allowEnv ?? [],
+  });
   const prepared: PreparedHandler[] = [];
   const disposePrepared = () => Promise.all(prepared.map((handler) => handler.dispose()));
   try {
@@ -140,7 +205,12 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     background.add(settled);
   };
 
-  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    body: Buffer,
+  ): Promise<void> {
     if (path === "/_emulator/calls" && req.method === "GET") {
       return sendJson(res, 200, { calls: faults.allCalls() });
     }
@@ -149,7 +219,6 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       return sendJson(res, 204, undefined);
     }
     if (path === "/_emulator/faults" && req.method === "POST") {
-      const body = await readBody(req, MAX_REQUEST_BYTES);
       let parsed: unknown;
       try {
         parsed = JSON.parse(body.toString("utf8"));
@@ -171,19 +240,15 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     req: IncomingMessage,
     res: ServerResponse,
     target: string,
+    raw: Buffer,
   ): Promise<void> {
     const operation = target.slice(LOGS_TARGET.length);
     try {
-      const body = parseJsonObject(await readBody(req, MAX_REQUEST_BYTES));
+      const body = parseJsonObject(raw);
       const fault = faults.take(operation);
-      if (fault === "drop") return void req.socket.destroy();
-      if (fault !== undefined) throw logsFault(fault);
-      sendJson(
-        res,
-        200,
-        answerLogsOperation(operation, body, logs, region),
-        "application/x-amz-json-1.1",
-      );
+      if (await beforeCall(fault, req, logsFault)) return;
+      const result = answerLogsOperation(operation, body, logs, region);
+      await answer(fault, req, () => sendJson(res, 200, result, "application/x-amz-json-1.1"));
     } catch (error) {
       sendJsonRpcError(
         res,
@@ -194,7 +259,12 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     }
   }
 
-  async function lambdaCall(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function lambdaCall(
+    req: IncomingMessage,
+    res: ServerResponse,
+    url: URL,
+    body: Buffer,
+  ): Promise<void> {
     const route = matchLambdaRoute(req.method ?? "GET", url.pathname);
     try {
       if (route === undefined) {
@@ -205,16 +275,14 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         );
       }
       const isInvoke = route.operation === "Invoke";
-      const body = await readBody(req, isInvoke ? MAX_INVOKE_PAYLOAD_BYTES : MAX_REQUEST_BYTES);
       const qualifier = url.searchParams.get("Qualifier") ?? undefined;
       const reference =
         route.functionName === undefined
           ? undefined
           : parseFunctionReference(route.functionName, qualifier);
       const fault = faults.take(route.operation);
-      if (fault === "drop") return void req.socket.destroy();
-      if (fault !== undefined)
-        throw lambdaFault(fault, functionArn(region, reference?.name ?? "unknown"));
+      const arn = functionArn(region, reference?.name ?? "unknown");
+      if (await beforeCall(fault, req, (kind) => lambdaFault(kind, arn))) return;
       if (reference !== undefined && reference.account !== "000000000000") {
         throw new ApiError(
           404,
@@ -223,22 +291,24 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
         );
       }
       if (isInvoke && reference !== undefined) {
-        const answer = await invokeFunction(ctx, reference, req.headers, body, track);
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body);
+        const invoked = await invokeFunction(ctx, reference, req.headers, body, track);
+        await answer(fault, req, () => {
+          res.writeHead(invoked.status, invoked.headers);
+          res.end(invoked.body);
+        });
         return;
       }
       const operation = LAMBDA_OPERATIONS[route.operation];
       if (operation === undefined)
         throw new ApiError(404, "UnknownOperationException", route.operation);
       const input = parseJsonObject(body);
-      const answer = operation(ctx, {
+      const result = operation(ctx, {
         reference,
         aliasName: route.aliasName,
         query: url.searchParams,
         input,
       });
-      sendJson(res, answer.status, answer.body);
+      await answer(fault, req, () => sendJson(res, result.status, result.body));
     } catch (error) {
       if (res.headersSent || res.destroyed) return;
       sendLambdaError(
@@ -248,19 +318,64 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
     }
   }
 
-  const server = createServer((req, res) => {
+  /**
+   * Reads the body of a request that may go on: from a local client (a
+   * loopback Host, no web page's Origin) and, unless auth is off, signed with
+   * the key pair. Anything else is answered 403 and changes nothing.
+   */
+  async function admit(
+    req: IncomingMessage,
+    res: ServerResponse,
+    maxBytes: number,
+    refuse: (res: ServerResponse, error: ApiError) => void,
+  ): Promise<Buffer | undefined> {
+    const foreign = checkLocalRequest(req.headers);
+    if (foreign !== undefined) {
+      refuse(res, foreign);
+      return undefined;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, maxBytes);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      refuse(res, error);
+      return undefined;
+    }
+    if (options.auth !== "none") {
+      const request = { method: req.method ?? "GET", url: req.url ?? "/", headers: req.headers };
+      const refused = await verifySignature(request, body, options.auth, Date.now());
+      if (refused !== undefined) {
+        refuse(res, refused);
+        return undefined;
+      }
+    }
+    return body;
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const target = req.headers["x-amz-target"];
-    let handled: Promise<void>;
-    if (url.pathname.startsWith("/_emulator/")) handled = control(req, res, url.pathname);
-    else if (
+    if (url.pathname.startsWith("/_emulator/")) {
+      const body = await admit(req, res, MAX_REQUEST_BYTES, sendLambdaError);
+      if (body !== undefined) await control(req, res, url.pathname, body);
+    } else if (
       req.method === "POST" &&
       typeof target === "string" &&
       target.startsWith(LOGS_TARGET)
     ) {
-      handled = logsCall(req, res, target);
-    } else handled = lambdaCall(req, res, url);
-    handled.catch(() => {
+      const body = await admit(req, res, MAX_REQUEST_BYTES, sendJsonRpcError);
+      if (body !== undefined) await logsCall(req, res, target, body);
+    } else {
+      const invoke = matchLambdaRoute(req.method ?? "GET", url.pathname)?.operation === "Invoke";
+      const limit = invoke ? MAX_INVOKE_PAYLOAD_BYTES : MAX_REQUEST_BYTES;
+      const body = await admit(req, res, limit, sendLambdaError);
+      if (body !== undefined) await lambdaCall(req, res, url, body);
+    }
+  }
+
+  const server = createServer((req, res) => {
+    route(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { message: "internal emulator error" });
       else res.destroy();
     });
@@ -283,6 +398,10 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
   const port = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
 
+  const warnings = store.list().flatMap((fn) => {
+    const { warning } = runAsFor(fn.code.runtime, fn.code.taskRoot);
+    return warning === undefined ? [] : [`${fn.name}: ${warning}`];
+  });
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -291,9 +410,12 @@ export async function startLambdaApi(options: LambdaApiOptions): Promise<LambdaA
       name: definition.name,
       runtime: runtimeInfo(prepared[i] as PreparedHandler),
     })),
-    warnings: prepared.flatMap((handler, i) =>
-      handler.warnings.map((w) => `${options.functions[i]?.name}: ${w}`),
-    ),
+    warnings: [
+      ...prepared.flatMap((handler, i) =>
+        handler.warnings.map((w) => `${options.functions[i]?.name}: ${w}`),
+      ),
+      ...warnings,
+    ],
     notes: prepared.flatMap((handler) => handler.notes),
     close() {
       closing ??= (async () => {

@@ -1,5 +1,12 @@
 /** File-system operations on one cgroup directory, shared by the v1 and v2 backends. */
-import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  writeFileSync,
+} from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 
 export function readCgroupFile(dir: string, file: string): string | undefined {
@@ -124,4 +131,49 @@ export function assertGroupName(name: string): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(name) || name === "." || name === "..") {
     throw new RangeError(`invalid limit group name ${JSON.stringify(name)}`);
   }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, another user's.
+    return errorCode(error) === "EPERM";
+  }
+}
+
+function subdirectories(dir: string): string[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => `${dir}/${entry.name}`);
+  } catch {
+    return [];
+  }
+}
+
+async function removeTree(dir: string): Promise<void> {
+  for (const child of subdirectories(dir)) await removeTree(child);
+  await removeCgroupDir(dir);
+}
+
+/**
+ * Removes the `lambda-tune-<pid>` groups in `dir` whose process is gone:
+ * what a run killed with SIGKILL left when its guards could not clean up.
+ * Groups of live processes (other runs) are left alone. Returns what it removed.
+ */
+export async function removeStaleGroups(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const path of subdirectories(dir)) {
+    const match = /\/lambda-tune-(\d+)(?:-\d+)?$/.exec(path);
+    if (match === null || isAlive(Number(match[1]))) continue;
+    try {
+      await removeTree(path);
+      removed.push(path);
+    } catch {
+      // Busy or not ours to remove: the next start tries again.
+    }
+  }
+  return removed;
 }

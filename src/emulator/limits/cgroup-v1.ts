@@ -51,6 +51,10 @@ function isAlive(pid: number | undefined): boolean {
 class CgroupV1Group extends CgroupGroup {
   readonly kind = "cgroup-v1";
 
+  get cgroupDirs(): readonly string[] {
+    return [this.cpuDir, this.memoryDir];
+  }
+
   constructor(
     readonly cpuDir: string,
     readonly memoryDir: string,

@@ -38,6 +38,10 @@ export function oomKillsFromMemoryEvents(text: string): number {
 class CgroupV2Group extends CgroupGroup {
   readonly kind = "cgroup-v2";
 
+  get cgroupDirs(): readonly string[] {
+    return [this.dir];
+  }
+
   constructor(
     readonly dir: string,
     private readonly onDisposed: () => void,

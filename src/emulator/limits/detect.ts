@@ -1,6 +1,11 @@
 import { mkdirSync, readFileSync, rmdirSync } from "node:fs";
 import { UsageError } from "../../errors.js";
-import { readCgroupFile, refusedSetting, writeCgroupFile } from "./cgroup-dir.js";
+import {
+  readCgroupFile,
+  refusedSetting,
+  removeStaleGroups,
+  writeCgroupFile,
+} from "./cgroup-dir.js";
 import { CgroupV1Limits, cgroupV1Settings } from "./cgroup-v1.js";
 import { CgroupV2Limits, cgroupV2Settings } from "./cgroup-v2.js";
 import { limitsForMemory } from "./cpu-for-memory.js";
@@ -223,11 +228,27 @@ function withReason(backend: LimitBackend, reason: string): LimitBackend {
 }
 
 /**
+ * Removes what earlier runs killed with SIGKILL left beside this process's
+ * own groups (`lambda-tune-<pid>` of pids that are gone), in every hierarchy
+ * the tool may use, whichever backend this run picks.
+ */
+async function removeStaleParents(options: LimitBackendOptions): Promise<void> {
+  if (options.platform !== "linux") return;
+  const dirs = [
+    ownCgroupV2Directory(options.procSelfCgroup, options.mountInfo),
+    ownCgroupV1Directory("cpu", options.procSelfCgroup, options.mountInfo),
+    ownCgroupV1Directory("memory", options.procSelfCgroup, options.mountInfo),
+  ];
+  for (const dir of new Set(dirs)) if (dir !== undefined) await removeStaleGroups(dir);
+}
+
+/**
  * Picks how sandboxes are limited: cgroup v2, else cgroup v1, else the
  * user-space throttle, else nothing; each fallback says why in words. Groups
  * are created only beneath the process's own cgroups.
  */
 export async function selectLimitBackend(options: LimitBackendOptions): Promise<LimitBackend> {
+  await removeStaleParents(options);
   const prefer = options.prefer ?? "auto";
   if (prefer !== "auto") {
     const result = probe(prefer, options);

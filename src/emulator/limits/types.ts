@@ -40,6 +40,8 @@ export interface LimitGroup {
   outOfMemoryKilled(): boolean;
   /** Stop enforcing, kill any process left in the group, and remove the group. Idempotent. */
   dispose(): Promise<void>;
+  /** The group's cgroup directories, for the guard that removes them if the tool dies first. */
+  readonly cgroupDirs?: readonly string[];
 }
 
 export interface LimitBackend {

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { INIT_LIMIT_MS } from "../../lambda.js";
 import { RuntimeApiServer } from "../runtime-api.js";
+import { type RunAs, runAsFor } from "./run-as.js";
 import type { LocatedHandler } from "./runtime.js";
 
 export type ProbeResult =
@@ -29,8 +30,10 @@ export function probeHandler(
   handler: LocatedHandler,
   env: Readonly<Record<string, string>>,
 ): Promise<ProbeResult> {
-  if (handler.runtime.probe === undefined) return probeThroughRuntimeApi(handler, env);
-  const { command, args } = handler.runtime.probe(handler);
+  // The module's top-level code runs here: as the sandbox's user, as in a sandbox.
+  const runAs = runAsFor(handler.runtime, handler.taskRoot);
+  if (handler.runtime.probe === undefined) return probeThroughRuntimeApi(handler, env, runAs);
+  const { command, args } = runAs.wrap(handler.runtime.probe(handler));
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       cwd: handler.taskRoot,
@@ -65,9 +68,10 @@ export function probeHandler(
 async function probeThroughRuntimeApi(
   handler: LocatedHandler,
   env: Readonly<Record<string, string>>,
+  runAs: RunAs,
 ): Promise<ProbeResult> {
   const api = await RuntimeApiServer.listen();
-  const { command, args } = handler.runtime.launch(128);
+  const { command, args } = runAs.wrap(handler.runtime.launch(128));
   try {
     return await new Promise<ProbeResult>((resolve) => {
       const child = spawn(command, args, {

@@ -6,8 +6,13 @@ import {
 } from "@aws-sdk/client-lambda";
 import { errorName, userErrorFor, userFacing } from "../../aws/errors.js";
 import type { AwsTarget } from "./aws-target.js";
-import { publishVersion } from "./configure.js";
-import { putConfiguration, type RestoreOutcome, restoreFromJournal } from "./restore.js";
+import { guardedPublish } from "./configure.js";
+import {
+  changedBySomeoneElse,
+  putConfiguration,
+  type RestoreOutcome,
+  restoreFromJournal,
+} from "./restore.js";
 
 /** The memory and timeout to put on the function (the recommendation). */
 export interface ApplySettings {
@@ -99,14 +104,36 @@ export async function applyToAlias(
       before: null,
       after: { memoryMb: set.now.memorySize, timeoutSeconds: set.now.timeout },
       restore: outcome,
-      warnings: [...set.warnings, `alias ${alias} was left as it was`],
+      warnings: [`alias ${alias} was left as it was`],
     };
   }
   // Publishing an unchanged configuration returns the existing version (PublishVersion;
   // docs/lambda-facts.md, "Lambda API").
-  const published = await userFacing(ctx("lambda:PublishVersion"), () =>
-    publishVersion(lambda, journal.functionArn, session.restoreContext.wait),
+  const guarded = await userFacing(ctx("lambda:PublishVersion"), () =>
+    guardedPublish(
+      lambda,
+      journal.functionArn,
+      { fields: wanted, others: journal.others },
+      set.revisionId,
+      session.restoreContext.wait,
+    ),
   );
+  if (guarded.kind === "changed-by-someone-else") {
+    const outcome = await restoreFromJournal(session.restoreContext, journal);
+    session.finish(outcome);
+    return {
+      appliedTo: { alias },
+      applied: false,
+      before: null,
+      after: { memoryMb: outcome.now.memorySize, timeoutSeconds: outcome.now.timeout },
+      restore: outcome,
+      warnings: [
+        changedBySomeoneElse(journal, guarded.configuration, true).message,
+        `alias ${alias} was left as it was`,
+      ],
+    };
+  }
+  const published = guarded.result;
   let before: AppliedConfiguration | null = null;
   try {
     const current = await lambda.send(

@@ -2,15 +2,16 @@ import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import type { AwsClients, AwsConnectionOptions } from "../../aws/clients.js";
-import { type ErrorContext, userFacing } from "../../aws/errors.js";
+import { type ErrorContext, isAbortError, mayHaveRun, userFacing } from "../../aws/errors.js";
 import { UsageError } from "../../errors.js";
-import type { FunctionInfo, PreparedSize, Target } from "../target.js";
+import type { ReportRecord } from "../../logs/record.js";
+import type { FunctionInfo, PreparedSize, Target, UnansweredInvocations } from "../target.js";
 import type { UpdateWaitOptions } from "./configure.js";
 import { type Connection, connectToFunction } from "./connection.js";
 import { parseFunctionRef } from "./function-ref.js";
 import { invokeVersion, type ThrottleOptions } from "./invoke-version.js";
 import type { Journal } from "./journal.js";
-import type { LogLookupOptions } from "./log-lookup.js";
+import { findUnansweredReports, type LogLookupOptions } from "./log-lookup.js";
 import { publishSize } from "./publish-size.js";
 import { type RestoreContext, type RestoreOutcome, restoreFromJournal } from "./restore.js";
 import { RunJournal } from "./run-journal.js";
@@ -46,6 +47,7 @@ export interface AwsSession {
 
 export interface AwsTarget extends Target {
   readonly kind: "aws";
+  unansweredInvocations(): UnansweredInvocations;
   /** What the last restore did (for printing), once it ran. */
   restoreOutcome(): RestoreOutcome | undefined;
   /** For --apply and --apply-alias: waits for work in flight, then hands over the session. */
@@ -106,10 +108,42 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
     connect,
   );
   const versions = new Map<number, string>();
+  /** Per published version: the request ids answered, and attempts that may have run unanswered. */
+  const calls = new Map<string, { answered: Set<string>; maybeRan: number; since: number }>();
+  const unanswered: ReportRecord[] = [];
+  const accounted = new Set<string>();
+
+  /** After a size: finds in the log the invocations that ran but whose answers were lost. */
+  async function reconcile(clients: AwsClients, logName: string, version: string): Promise<void> {
+    const state = calls.get(version);
+    if (state === undefined || state.maybeRan === 0 || signal.aborted) return;
+    const found = await findUnansweredReports(
+      clients.logs,
+      logName,
+      version,
+      state.answered,
+      state.since,
+      { ...options.logLookup, expected: state.maybeRan, signal },
+    ).catch(() => undefined);
+    if (found === undefined) {
+      lookupFailures += state.maybeRan;
+      state.maybeRan = 0;
+      return;
+    }
+    for (const record of found) {
+      if (accounted.has(record.requestId)) continue;
+      accounted.add(record.requestId);
+      unanswered.push(record);
+    }
+    state.maybeRan = 0;
+  }
+  let lookupFailures = 0;
   let preparing: Promise<void> = Promise.resolve();
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
   let lastRestore: RestoreOutcome | undefined;
+  /** An update or publish was cut off: it may still reach Lambda after the restore. */
+  let changeInFlight = false;
 
   function track<T>(promise: Promise<T>): Promise<T> {
     inFlight.add(promise);
@@ -185,7 +219,10 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
           try {
             version = await track(publish(memoryMb));
           } catch (error) {
-            await journal.forgetIfUnchanged().catch(() => {});
+            // Cut off (Ctrl-C) or lost on the way, the update or publish may still reach
+            // Lambda: the restore fences it off. Refused outright, nothing can land.
+            if (signal.aborted || mayHaveRun(error) || isAbortError(error)) changeInFlight = true;
+            else await journal.forgetIfUnchanged().catch(() => {});
             throw error;
           }
           versions.set(memoryMb, version);
@@ -195,26 +232,32 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       }
       const { clients, configuration } = await connect();
       const published = version;
+      const logName = configuration.FunctionName ?? ref.name;
+      const state = calls.get(published) ?? { answered: new Set(), maybeRan: 0, since: Date.now() };
+      calls.set(published, state);
       return {
         memoryMb,
         invoke: (payload: string) =>
           track(
-            userFacing(errorContext(clients, "lambda:InvokeFunction"), () =>
-              invokeVersion({
-                lambda: clients.lambda,
+            userFacing(errorContext(clients, "lambda:InvokeFunction"), async () => {
+              const invocation = await invokeVersion({
+                lambda: clients.invoker,
                 logs: clients.logs,
                 functionName: configuration.FunctionArn,
-                logName: configuration.FunctionName ?? ref.name,
+                logName,
                 version: published,
                 memoryMb,
                 payload,
                 signal,
+                onMaybeRan: () => state.maybeRan++,
                 ...(options.throttle !== undefined && { throttle: options.throttle }),
                 ...(options.logLookup !== undefined && { logLookup: options.logLookup }),
-              }),
-            ),
+              });
+              state.answered.add(invocation.record.requestId);
+              return invocation;
+            }),
           ),
-        release: async () => {},
+        release: () => track(reconcile(clients, logName, published)),
       };
     },
     async restore(): Promise<void> {
@@ -225,7 +268,12 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       try {
         const current = journal.current;
         if (current !== undefined && connected !== undefined) {
-          lastRestore = await restoreFromJournal(restoreContext(connected.clients), current);
+          lastRestore = await restoreFromJournal(
+            restoreContext(connected.clients),
+            current,
+            current.original,
+            { fence: changeInFlight },
+          );
           journal.finished();
         }
       } finally {
@@ -234,6 +282,15 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
       }
     },
     restoreOutcome: () => lastRestore,
+    unansweredInvocations: () => ({
+      records: [...unanswered],
+      warnings:
+        lookupFailures === 0
+          ? []
+          : [
+              `CloudWatch Logs could not be read to find ${lookupFailures} ${lookupFailures === 1 ? "attempt" : "attempts"} whose answer was lost; tuningCost may be short by as many invocations`,
+            ],
+    }),
     async session(): Promise<AwsSession> {
       await settle();
       const { clients, configuration } = await connect();

@@ -7,7 +7,9 @@ import {
   waitUntilFunctionUpdatedV2,
 } from "@aws-sdk/client-lambda";
 import { errorName, isAbortError } from "../../aws/errors.js";
+import { outlastingTransientErrors } from "../../aws/retry.js";
 import { RunError } from "../../errors.js";
+import { type ExpectedState, isInState } from "./function-state.js";
 
 /** How long to wait for configuration updates; the waiter's delays are in seconds. */
 export interface UpdateWaitOptions {
@@ -26,9 +28,14 @@ export async function getConfiguration(
   functionName: string,
   signal?: AbortSignal,
 ): Promise<FunctionConfiguration> {
-  return lambda.send(
-    new GetFunctionConfigurationCommand({ FunctionName: functionName }),
-    signal === undefined ? {} : { abortSignal: signal },
+  return outlastingTransientErrors(
+    () =>
+      lambda.send(
+        new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+        signal === undefined ? {} : { abortSignal: signal },
+      ),
+    signal,
+    { conflicts: true },
   );
 }
 
@@ -131,4 +138,118 @@ export async function publishVersion(
     throw new RunError(`PublishVersion of ${functionName} returned no version number`);
   }
   return { ...published, Version: published.Version };
+}
+
+/**
+ * How a guarded change ended: done (with the configuration after it), or
+ * refused because someone else changed the function (with what it has now).
+ */
+export type GuardedOutcome<T> =
+  | { kind: "done"; result: T; configuration: FunctionConfiguration }
+  | { kind: "changed-by-someone-else"; configuration: FunctionConfiguration };
+
+// Stale revisions that turn out to be no one's change (Lambda moved the revision on) before giving up.
+const MAX_STALE = 4;
+
+function isRefusal(error: unknown): boolean {
+  const name = errorName(error);
+  return name === "PreconditionFailedException" || name === "ResourceConflictException";
+}
+
+/**
+ * UpdateFunctionConfiguration with the RevisionId last seen, so it never
+ * overwrites someone else's change (Lambda answers 412 then, and 409 while
+ * another update is in progress; docs/lambda-facts.md, "Control plane").
+ * When refused, or when the answer was lost and the SDK's retry was refused,
+ * it looks: its own change applied is done, the function as expected before
+ * means only the revision moved (it retries with the new one), anything else
+ * is someone else's change, and the function is left as they set it.
+ */
+export async function guardedUpdate(
+  lambda: LambdaClient,
+  functionName: string,
+  change: { before: ExpectedState; after: ExpectedState; revisionId: string | undefined },
+  options: UpdateWaitOptions,
+): Promise<GuardedOutcome<undefined>> {
+  const { fields } = change.after;
+  let revisionId = change.revisionId;
+  for (let stale = 0; ; stale++) {
+    try {
+      await outlastingTransientErrors(
+        () =>
+          lambda.send(
+            new UpdateFunctionConfigurationCommand({
+              FunctionName: functionName,
+              MemorySize: fields.memorySize,
+              Timeout: fields.timeout,
+              Description: fields.description,
+              ...(revisionId !== undefined && { RevisionId: revisionId }),
+            }),
+            options.signal === undefined ? {} : { abortSignal: options.signal },
+          ),
+        options.signal,
+      );
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const now = await waitForUpdate(lambda, functionName, options);
+      if (isInState(now, change.after))
+        return { kind: "done", result: undefined, configuration: now };
+      if (!isInState(now, change.before))
+        return { kind: "changed-by-someone-else", configuration: now };
+      if (stale >= MAX_STALE) throw error;
+      revisionId = now.RevisionId;
+      continue;
+    }
+    // Nobody can update while ours is InProgress (409), so what it ends as is ours.
+    const now = await waitForUpdate(lambda, functionName, options);
+    return isInState(now, change.after)
+      ? { kind: "done", result: undefined, configuration: now }
+      : { kind: "changed-by-someone-else", configuration: now };
+  }
+}
+
+/**
+ * PublishVersion with the RevisionId read after the last update: the version
+ * is exactly what the run set, or none is published (412) and the function
+ * is reported as changed by someone else.
+ */
+export async function guardedPublish(
+  lambda: LambdaClient,
+  functionName: string,
+  expected: ExpectedState,
+  revisionId: string | undefined,
+  options: UpdateWaitOptions,
+): Promise<GuardedOutcome<FunctionConfiguration & { Version: string }>> {
+  let revision = revisionId;
+  for (let stale = 0; ; stale++) {
+    let published: FunctionConfiguration;
+    try {
+      published = await outlastingTransientErrors(
+        () =>
+          lambda.send(
+            new PublishVersionCommand({
+              FunctionName: functionName,
+              ...(revision !== undefined && { RevisionId: revision }),
+            }),
+            options.signal === undefined ? {} : { abortSignal: options.signal },
+          ),
+        options.signal,
+      );
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const now = await waitForUpdate(lambda, functionName, options);
+      if (!isInState(now, expected)) return { kind: "changed-by-someone-else", configuration: now };
+      if (stale >= MAX_STALE) throw error;
+      revision = now.RevisionId;
+      continue;
+    }
+    if (published.Version === undefined) {
+      throw new RunError(`PublishVersion of ${functionName} returned no version number`);
+    }
+    const version = { ...published, Version: published.Version };
+    if (!isInState(published, expected)) {
+      return { kind: "changed-by-someone-else", configuration: published };
+    }
+    return { kind: "done", result: version, configuration: published };
+  }
 }

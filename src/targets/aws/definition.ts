@@ -53,7 +53,7 @@ export const awsTarget: TargetDefinition = {
       const { checkJournalDir, checkNoJournal, createAwsTarget, journalDir } = await import(
         "./index.js"
       );
-      const { awsApply, awsPreflight } = await import("./run-hooks.js");
+      const { awsApply, awsPreflight, restoreReportOf } = await import("./run-hooks.js");
       const stateDir = journalDir(request.env, request.env.HOME ?? homedir());
       await checkJournalDir(stateDir, request.env);
       await checkNoJournal({
@@ -81,7 +81,7 @@ export const awsTarget: TargetDefinition = {
       return Object.assign(target, {
         preflight: (context: Parameters<typeof awsPreflight>[1]) => awsPreflight(flags, context),
         apply: (doc: Parameters<typeof awsApply>[2]) => awsApply(target, flags, doc),
-        restoreWarnings: () => target.restoreOutcome()?.warnings ?? [],
+        restoreReport: () => restoreReportOf(target.restoreOutcome(), request.functionArg),
       });
     };
   },

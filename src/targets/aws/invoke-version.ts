@@ -1,23 +1,26 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { InvokeCommand, type InvokeCommandOutput, type LambdaClient } from "@aws-sdk/client-lambda";
-import { errorName } from "../../aws/errors.js";
+import { errorName, isThrottling, isTransientError, mayHaveRun } from "../../aws/errors.js";
 import type { Invocation } from "../../document/invocation.js";
 import { RunError, UsageError } from "../../errors.js";
 import { parseLogTail } from "../../logs/parser.js";
 import type { ReportRecord } from "../../logs/record.js";
 import { findReportInLogs, type LogLookupOptions } from "./log-lookup.js";
 
-/** Retrying Invoke when throttled, beyond the SDK's own attempts. */
+/** Retrying Invoke: throttling until it goes through, other transient failures a few times. */
 export interface ThrottleOptions {
   /** Give up after being throttled this long for one invocation (default 5 min). */
   maxWaitMs?: number;
   /** First backoff delay, doubled per retry up to `maxDelayMs` (defaults 200 ms, 10 s). */
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Attempts that failed otherwise (409, 5xx, a lost connection) before giving up (default 6). */
+  maxFailures?: number;
 }
 
 export interface InvokeVersionOptions {
+  /** A client that sends each request once (`AwsClients.invoker`), so every attempt is seen. */
   lambda: LambdaClient;
   logs: CloudWatchLogsClient;
   /** FunctionName for the API (name or ARN). */
@@ -30,6 +33,11 @@ export interface InvokeVersionOptions {
   throttle?: ThrottleOptions;
   logLookup?: LogLookupOptions;
   signal?: AbortSignal;
+  /**
+   * Called for each attempt that failed but may have run the function and
+   * been billed (its answer lost, or a 5xx): the target finds those in the log.
+   */
+  onMaybeRan?: () => void;
 }
 
 function retryAfterMs(error: unknown): number {
@@ -37,14 +45,22 @@ function retryAfterMs(error: unknown): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 0;
 }
 
+function describeError(error: unknown): string {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return name === undefined || name === "Error" || message.includes(name)
+    ? message
+    : `${name}: ${message}`;
+}
+
 /**
- * Invoke, retried on TooManyRequestsException until it goes through, so each
- * planned invocation runs exactly once: a throttled request never reached the
- * function. The SDK has already retried (and honoured Retry-After) maxAttempts times.
+ * Invoke, retried with backoff: throttling (429, which never reached the
+ * function) until it goes through, so each planned invocation counts once;
+ * a conflict (409), a service error (5xx) or a lost connection up to
+ * `maxFailures` times, reporting each attempt that may have run. Then a
+ * RunError: the sweep stops with what it measured.
  */
-async function invokeOutlastingThrottles(
-  options: InvokeVersionOptions,
-): Promise<InvokeCommandOutput> {
+async function invokeWithRetries(options: InvokeVersionOptions): Promise<InvokeCommandOutput> {
   const throttle = options.throttle ?? {};
   const started = Date.now();
   const command = new InvokeCommand({
@@ -55,10 +71,12 @@ async function invokeOutlastingThrottles(
     Payload: new TextEncoder().encode(options.payload),
   });
   const send = options.signal === undefined ? {} : { abortSignal: options.signal };
+  let failures = 0;
   for (let retry = 0; ; retry++) {
     try {
       return await options.lambda.send(command, send);
     } catch (error) {
+      options.signal?.throwIfAborted();
       const name = errorName(error);
       if (name === "RequestTooLargeException") {
         throw new UsageError("the payload is larger than Lambda accepts (6 MB synchronous)", {
@@ -66,24 +84,41 @@ async function invokeOutlastingThrottles(
           cause: error,
         });
       }
-      if (name !== "TooManyRequestsException") throw error;
-      if (Date.now() - started > (throttle.maxWaitMs ?? 300_000)) {
-        const reason = (error as { Reason?: string }).Reason;
-        throw new RunError(
-          `${options.functionName} stayed throttled${reason ? ` (${reason})` : ""} for over ${Math.round((Date.now() - started) / 1000)} s`,
-          {
-            hint: "lower --concurrency, or raise the function's reserved or the account's concurrency",
-            cause: error,
-          },
-        );
-      }
       const backoff = Math.min(
         throttle.maxDelayMs ?? 10_000,
-        (throttle.baseDelayMs ?? 200) * 2 ** retry,
+        (throttle.baseDelayMs ?? 200) * 2 ** Math.min(retry, 30),
       );
-      // Full jitter, but never sooner than Lambda's Retry-After (429 carries Retry-After;
-      // docs/lambda-facts.md, "Lambda API").
-      const delay = Math.max(retryAfterMs(error), Math.random() * backoff);
+      // Full jitter: concurrent callers spread out instead of retrying together.
+      let delay = Math.random() * backoff;
+      if (isThrottling(error)) {
+        if (Date.now() - started > (throttle.maxWaitMs ?? 300_000)) {
+          const reason = (error as { Reason?: string }).Reason;
+          throw new RunError(
+            `${options.functionName} stayed throttled${reason ? ` (${reason})` : ""} for over ${Math.round((Date.now() - started) / 1000)} s`,
+            {
+              hint: "lower --concurrency, or raise the function's reserved or the account's concurrency",
+              cause: error,
+            },
+          );
+        }
+        // Never sooner than Lambda's Retry-After (429 carries Retry-After;
+        // docs/lambda-facts.md, "Lambda API").
+        delay = Math.max(retryAfterMs(error), delay);
+      } else if (name === "ResourceConflictException" || isTransientError(error)) {
+        if (mayHaveRun(error)) options.onMaybeRan?.();
+        failures++;
+        if (failures >= (throttle.maxFailures ?? 6)) {
+          throw new RunError(
+            `could not invoke ${options.logName}:${options.version} (${options.memoryMb} MB): ${describeError(error)}, ${failures} times in a row`,
+            {
+              hint: "Lambda or the network kept failing; the result holds what was measured before, and every invocation paid for is in tuningCost",
+              cause: error,
+            },
+          );
+        }
+      } else {
+        throw error;
+      }
       await sleep(delay, undefined, options.signal ? { signal: options.signal } : {});
     }
   }
@@ -105,7 +140,7 @@ function errorTypeOf(payload: string): string | undefined {
  */
 export async function invokeVersion(options: InvokeVersionOptions): Promise<Invocation> {
   const startedAt = Date.now();
-  const response = await invokeOutlastingThrottles(options);
+  const response = await invokeWithRetries(options);
   const requestId = response.$metadata.requestId;
   const logTail =
     response.LogResult === undefined

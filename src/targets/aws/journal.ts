@@ -11,7 +11,7 @@ import {
   stat,
   writeFile,
 } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { UsageError } from "../../errors.js";
 import { parseFunctionRef } from "./function-ref.js";
 
@@ -36,6 +36,12 @@ export interface Journal {
     description: string;
     revisionId: string | undefined;
   };
+  /**
+   * The function's other settings (environment, role, layers, ...) as found,
+   * to tell someone else's change from the run's own (`otherSettingsOf`);
+   * absent in journals of earlier versions.
+   */
+  others?: string;
   /** The timeout this run sets at every size: the original unless --timeout was given. */
   timeoutSet: number;
   /**
@@ -83,7 +89,7 @@ export async function checkJournalDir(dir: string, env: NodeJS.ProcessEnv): Prom
 }
 
 export function journalPath(dir: string, functionArn: string): string {
-  return join(dir, `${functionArn.replace(/[^A-Za-z0-9._-]/g, "_")}.json`);
+  return join(dir, fileName(functionArn));
 }
 
 export function journalExists(
@@ -128,29 +134,76 @@ export async function updateJournal(dir: string, journal: Journal): Promise<void
   await rename(temp, journalPath(dir, journal.functionArn));
 }
 
+const BY_HAND =
+  "put the function back by hand (its original memory, timeout and description may be in the file), then delete the file";
+
+function fileName(functionArn: string): string {
+  return `${functionArn.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+}
+
+function isTunedFields(value: unknown): boolean {
+  const fields = value as Partial<Journal["original"]> | null;
+  return (
+    typeof fields === "object" &&
+    fields !== null &&
+    typeof fields.memorySize === "number" &&
+    typeof fields.timeout === "number" &&
+    typeof fields.description === "string"
+  );
+}
+
+/** What is wrong with a parsed journal, or undefined when nothing is. */
+function problemOf(journal: Partial<Journal>): string | undefined {
+  if (journal.schema !== 1) return "it is not a lambda-tune journal this version reads";
+  for (const key of ["functionArn", "functionName", "region", "runId"] as const) {
+    if (typeof journal[key] !== "string" || journal[key] === "") return `it has no ${key}`;
+  }
+  if (!isTunedFields(journal.original)) return "it has no original configuration";
+  if (journal.lastSet !== undefined && !isTunedFields(journal.lastSet)) {
+    return "its lastSet is damaged";
+  }
+  if (typeof journal.timeoutSet !== "number") return "it has no timeoutSet";
+  if (journal.others !== undefined && typeof journal.others !== "string") {
+    return "its record of the other settings is damaged";
+  }
+  const versions = journal.publishedVersions;
+  if (
+    !Array.isArray(versions) ||
+    !versions.every((v) => typeof v === "string" && /^\d+$/.test(v))
+  ) {
+    return "its list of published versions is damaged";
+  }
+  return undefined;
+}
+
 function parseJournal(text: string, path: string): Journal {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`the journal ${path} is not JSON`, {
-      hint: "look at it and put the function back by hand (its original configuration may be in it), then delete the file",
+    throw new UsageError(`the journal ${path} is cut short or not JSON`, {
+      hint: `look at it and ${BY_HAND}`,
       cause: error,
     });
   }
-  const journal = value as Partial<Journal>;
-  if (
-    journal.schema !== 1 ||
-    typeof journal.functionArn !== "string" ||
-    typeof journal.functionName !== "string" ||
-    typeof journal.original?.memorySize !== "number" ||
-    !Array.isArray(journal.publishedVersions)
-  ) {
-    throw new UsageError(`the journal ${path} is not a lambda-tune journal this version reads`, {
-      hint: "put the function back by hand from what it says, then delete the file",
+  const journal = (typeof value === "object" && value !== null ? value : {}) as Partial<Journal>;
+  const problem = problemOf(journal);
+  if (problem !== undefined) {
+    throw new UsageError(`the journal ${path} cannot be used: ${problem}`, {
+      hint: BY_HAND,
     });
   }
-  return journal as Journal;
+  const complete = journal as Journal;
+  // One journal per function, named after it: a file renamed or copied could restore the wrong one.
+  if (basename(path) !== fileName(complete.functionArn)) {
+    throw new UsageError(
+      `${basename(path)} holds the journal of ${complete.functionName} (${complete.functionArn}), not of the function its name says`,
+      {
+        hint: `if it is ${complete.functionName}'s, move it to ${join(dirname(path), fileName(complete.functionArn))} and run \`lambda-tune restore ${complete.functionName}\`; otherwise ${BY_HAND}`,
+      },
+    );
+  }
+  return complete;
 }
 
 export async function readJournal(dir: string, functionArn: string): Promise<Journal | undefined> {
@@ -189,12 +242,22 @@ export async function findJournals(
     throw error;
   }
   const found: { journal: Journal; path: string }[] = [];
-  for (const file of files.filter((f) => f.endsWith(".json")).sort()) {
+  // A damaged journal stops only the function it is named for or names.
+  const named = `_function_${function_.name.replace(/[^A-Za-z0-9._-]/g, "_")}.json`;
+  const journals = files.filter((file) => file.endsWith(".json") && !file.startsWith("."));
+  for (const file of journals.sort()) {
     const path = join(dir, file);
-    const journal = parseJournal(await readFile(path, "utf8"), path);
-    const named = journal.functionName === function_.name || journal.functionArn === function_.name;
+    const text = await readFile(path, "utf8");
+    let journal: Journal;
+    try {
+      journal = parseJournal(text, path);
+    } catch (error) {
+      if (file.endsWith(named) || text.includes(`"${function_.name}"`)) throw error;
+      continue;
+    }
+    const isIt = journal.functionName === function_.name || journal.functionArn === function_.name;
     const inRegion = function_.region === undefined || journal.region === function_.region;
-    if (named && inRegion) found.push({ journal, path });
+    if (isIt && inRegion) found.push({ journal, path });
   }
   return found;
 }

@@ -1,8 +1,9 @@
 import { type ErrorContext, errorName, userFacing } from "../../aws/errors.js";
 import { UsageError } from "../../errors.js";
-import { publishVersion, type UpdateWaitOptions, updateConfiguration } from "./configure.js";
+import { guardedPublish, guardedUpdate, type UpdateWaitOptions } from "./configure.js";
 import type { Connection } from "./connection.js";
-import { runDescription } from "./restore.js";
+import type { ExpectedState } from "./function-state.js";
+import { changedBySomeoneElse, runDescription } from "./restore.js";
 import type { RunJournal } from "./run-journal.js";
 
 export interface PublishContext {
@@ -21,32 +22,37 @@ export interface PublishContext {
 /**
  * Makes one memory size ready: UpdateFunctionConfiguration (memory and a
  * description unique to this run and size, so PublishVersion always makes a
- * new version) -> wait until Successful -> PublishVersion. Every step is in
- * the journal before the next. Returns the version.
+ * new version) -> wait until Successful -> PublishVersion, each with the
+ * RevisionId last read, so nothing of someone else's is ever overwritten (a
+ * ConcurrentChangeError then). Every step is in the journal before the
+ * next. Returns the version.
  */
 export async function publishSize(context: PublishContext, memoryMb: number): Promise<string> {
   const { clients } = context.connection;
   const journal = await context.journal.ensure();
-  const description = runDescription(context.runId, memoryMb);
+  const last = journal.lastSet ?? journal.original;
+  const before: ExpectedState = {
+    fields: { memorySize: last.memorySize, timeout: last.timeout, description: last.description },
+    others: journal.others,
+  };
+  const after: ExpectedState = {
+    fields: {
+      memorySize: memoryMb,
+      timeout: context.timeoutSeconds ?? journal.timeoutSet,
+      description: runDescription(context.runId, memoryMb),
+    },
+    others: journal.others,
+  };
+  let updated: Awaited<ReturnType<typeof guardedUpdate>>;
   try {
-    const after = await userFacing(context.errorContext("lambda:UpdateFunctionConfiguration"), () =>
-      updateConfiguration(
+    updated = await userFacing(context.errorContext("lambda:UpdateFunctionConfiguration"), () =>
+      guardedUpdate(
         clients.lambda,
         journal.functionArn,
-        {
-          MemorySize: memoryMb,
-          Description: description,
-          ...(context.timeoutSeconds !== undefined && { Timeout: context.timeoutSeconds }),
-        },
+        { before, after, revisionId: last.revisionId },
         context.wait,
       ),
     );
-    await context.journal.recordSet(journal, {
-      memorySize: after.MemorySize ?? memoryMb,
-      timeout: after.Timeout ?? journal.timeoutSet,
-      description: after.Description ?? description,
-      revisionId: after.RevisionId,
-    });
   } catch (error) {
     if (errorName(error) === "InvalidParameterValueException") {
       throw new UsageError(
@@ -59,15 +65,25 @@ export async function publishSize(context: PublishContext, memoryMb: number): Pr
     }
     throw error;
   }
-  const published = await userFacing(context.errorContext("lambda:PublishVersion"), () =>
-    publishVersion(clients.lambda, journal.functionArn, context.wait),
-  );
-  await context.journal.recordPublished(journal, published.Version);
-  if (published.MemorySize !== memoryMb || published.Description !== description) {
-    throw new UsageError(
-      `${context.functionName} was changed by someone else during the run: version ${published.Version} has ${published.MemorySize} MB, '${published.Description}'`,
-      { hint: "run again when nobody else is updating the function" },
-    );
+  if (updated.kind === "changed-by-someone-else") {
+    throw changedBySomeoneElse(journal, updated.configuration, context.journal.changed);
   }
-  return published.Version;
+  await context.journal.recordSet(journal, {
+    ...after.fields,
+    revisionId: updated.configuration.RevisionId,
+  });
+  const published = await userFacing(context.errorContext("lambda:PublishVersion"), () =>
+    guardedPublish(
+      clients.lambda,
+      journal.functionArn,
+      after,
+      updated.configuration.RevisionId,
+      context.wait,
+    ),
+  );
+  if (published.kind === "changed-by-someone-else") {
+    throw changedBySomeoneElse(journal, published.configuration, true);
+  }
+  await context.journal.recordPublished(journal, published.result.Version);
+  return published.result.Version;
 }

@@ -3,18 +3,23 @@ import {
   type FunctionConfiguration,
   type LambdaClient,
   paginateListVersionsByFunction,
+  UpdateFunctionConfigurationCommand,
 } from "@aws-sdk/client-lambda";
-import { errorName, userFacing } from "../../aws/errors.js";
-import { RunError, UsageError } from "../../errors.js";
-import { type UpdateWaitOptions, updateConfiguration, waitForUpdate } from "./configure.js";
+import { errorName, userErrorFor, userFacing } from "../../aws/errors.js";
+import { outlastingTransientErrors } from "../../aws/retry.js";
+import { ConcurrentChangeError, RunError, UsageError } from "../../errors.js";
+import { type UpdateWaitOptions, waitForUpdate } from "./configure.js";
+import {
+  changedOtherSettings,
+  otherSettingsOf,
+  sameFields,
+  type TunedField,
+  type TunedFields,
+  tunedFieldsOf,
+} from "./function-state.js";
 import { deleteJournal, type Journal, journalPath, updateJournal } from "./journal.js";
 
-/** The configuration fields lambda-tune changes, and nothing else. */
-export interface TunedFields {
-  memorySize: number;
-  timeout: number;
-  description: string;
-}
+export type { TunedFields } from "./function-state.js";
 
 export interface RestoreContext {
   lambda: LambdaClient;
@@ -25,12 +30,22 @@ export interface RestoreContext {
 }
 
 export type ConfigurationOutcome =
-  /** It was at this run's settings and is now at the ones wanted. */
+  /** It had this run's settings and now has the ones wanted. */
   | "restored"
-  /** It was already at the ones wanted (e.g. a second restore). */
+  /** It already had the ones wanted (e.g. a second restore). */
   | "unchanged"
-  /** Someone else changed it during the run: left as they set it. */
+  /** Someone else changed it during the run: their change was kept, the run's own removed. */
   | "changed-by-someone-else";
+
+/** A setting someone else changed during the run, left as they set it. */
+export interface KeptChange {
+  /** `memory`, `timeout`, `description`, or another setting's name (`Environment`, ...). */
+  field: string;
+  /** What they set, for the tuned fields. */
+  theirs?: string;
+  /** What it was before the run, for the tuned fields. */
+  before?: string;
+}
 
 export interface RestoreOutcome {
   functionName: string;
@@ -39,6 +54,10 @@ export interface RestoreOutcome {
   found: TunedFields;
   /** What it has now. */
   now: TunedFields;
+  /** The fields this run had set that restore put back, with the values put back. */
+  putBack: Partial<TunedFields>;
+  /** What someone else changed during the run; restore left it as they set it. */
+  kept: KeptChange[];
   deletedVersions: string[];
   /** Versions of this run that were already gone. */
   missingVersions: string[];
@@ -52,98 +71,205 @@ export function runDescription(runId: string, memoryMb: number): string {
   return `lambda-tune ${runId} ${memoryMb} MB`;
 }
 
-function fieldsOf(configuration: FunctionConfiguration): TunedFields {
-  return {
-    memorySize: configuration.MemorySize ?? 0,
-    timeout: configuration.Timeout ?? 0,
-    description: configuration.Description ?? "",
-  };
+export function describeFields(fields: TunedFields): string {
+  return `${fields.memorySize} MB, timeout ${fields.timeout} s, description '${fields.description}'`;
 }
 
-function sameFields(a: TunedFields, b: TunedFields): boolean {
-  return (
-    a.memorySize === b.memorySize && a.timeout === b.timeout && a.description === b.description
-  );
+const FIELD_NAMES: Record<TunedField, string> = {
+  memorySize: "memory",
+  timeout: "timeout",
+  description: "description",
+};
+
+function show(field: TunedField, fields: Partial<TunedFields>): string {
+  if (field === "memorySize") return `${fields.memorySize} MB`;
+  if (field === "timeout") return `${fields.timeout} s`;
+  return `'${fields.description}'`;
 }
 
 /**
- * Whether the function is as this run left it: at the revision after its last
- * update, at what it last set, or at a size's description with the memory it
- * names and this run's timeout.
+ * Whether `found[field]` is a value this run set: its own description, the
+ * memory it last set (or the one its description names, when killed before
+ * the journal caught up), the timeout it set.
  */
-export function isAsThisRunLeftIt(journal: Journal, configuration: FunctionConfiguration): boolean {
-  const fields = fieldsOf(configuration);
-  const last = journal.lastSet;
-  if (last !== undefined) {
-    if (last.revisionId !== undefined && configuration.RevisionId === last.revisionId) return true;
-    if (sameFields(fields, last)) return true;
+function setByThisRun(journal: Journal, found: TunedFields, field: TunedField): boolean {
+  const ownDescription = found.description.startsWith(`lambda-tune ${journal.runId} `);
+  switch (field) {
+    case "description":
+      return ownDescription || found.description === journal.lastSet?.description;
+    case "memorySize":
+      return (
+        found.memorySize === journal.lastSet?.memorySize ||
+        (ownDescription && found.description === runDescription(journal.runId, found.memorySize))
+      );
+    case "timeout":
+      return found.timeout === journal.timeoutSet || found.timeout === journal.lastSet?.timeout;
   }
-  return (
-    fields.description === runDescription(journal.runId, fields.memorySize) &&
-    fields.timeout === journal.timeoutSet
-  );
 }
 
-export function describeFields(fields: TunedFields): string {
-  return `${fields.memorySize} MB, timeout ${fields.timeout} s, description '${fields.description}'`;
+const TUNED: readonly TunedField[] = ["memorySize", "timeout", "description"];
+
+/** Which fields go back to `wanted` and which someone else changed, from what the function has now. */
+function planRestore(
+  journal: Journal,
+  current: FunctionConfiguration,
+  wanted: TunedFields,
+): { putBack: Partial<TunedFields>; kept: KeptChange[] } {
+  const found = tunedFieldsOf(current);
+  const putBack: Partial<TunedFields> = {};
+  const kept: KeptChange[] = [];
+  // Untouched since the run's last update: everything in it is the run's.
+  const untouched =
+    journal.lastSet?.revisionId !== undefined && current.RevisionId === journal.lastSet.revisionId;
+  for (const field of TUNED) {
+    if (found[field] === wanted[field]) continue;
+    if (untouched || setByThisRun(journal, found, field)) {
+      Object.assign(putBack, { [field]: wanted[field] });
+    } else {
+      kept.push({
+        field: FIELD_NAMES[field],
+        theirs: show(field, found),
+        before: show(field, journal.original),
+      });
+    }
+  }
+  if (!untouched && journal.others !== undefined) {
+    for (const field of changedOtherSettings(journal.others, otherSettingsOf(current))) {
+      kept.push({ field });
+    }
+  }
+  return { putBack, kept };
 }
 
 function context(ctx: RestoreContext, journal: Journal, action: string) {
   return { action, functionName: journal.functionName, endpoint: ctx.endpoint, changed: true };
 }
 
+// Someone else's update racing ours (412) is re-read and re-planned this many times.
+const MAX_ATTEMPTS = 5;
+
 /**
- * Sets the tuned fields to `wanted` if the function is still as this run
- * left it; never overwrites someone else's change (it reports it instead).
+ * Puts back the fields this run set, to `wanted` (the original, or the
+ * recommendation with --apply), and leaves every field someone else changed
+ * as they set it. With someone else's change, --apply's values are not set:
+ * the run's own fields go back to the original instead. Each update carries
+ * the RevisionId just read, so a change racing it is never overwritten.
  */
 export async function putConfiguration(
   ctx: RestoreContext,
   journal: Journal,
   wanted: TunedFields,
-): Promise<Pick<RestoreOutcome, "configuration" | "found" | "now" | "warnings">> {
-  for (let attempt = 0; ; attempt++) {
+  options: { fence?: boolean } = {},
+): Promise<
+  Pick<RestoreOutcome, "configuration" | "found" | "now" | "putBack" | "kept"> & {
+    /** The function's revision once done (for --apply-alias's publish). */
+    revisionId: string | undefined;
+  }
+> {
+  let firstFound: TunedFields | undefined;
+  let putBackSoFar: Partial<TunedFields> = {};
+  for (let attempt = 1; ; attempt++) {
     const current = await userFacing(context(ctx, journal, "lambda:GetFunction"), () =>
       waitForUpdate(ctx.lambda, journal.functionArn, ctx.wait),
     );
-    const found = fieldsOf(current);
-    if (sameFields(found, wanted))
-      return { configuration: "unchanged", found, now: found, warnings: [] };
-    if (!isAsThisRunLeftIt(journal, current) && !sameFields(found, journal.original)) {
-      const original = { ...journal.original };
-      return {
-        configuration: "changed-by-someone-else",
-        found,
-        now: found,
-        warnings: [
-          `${journal.functionName} was changed by someone else during the run (it has ${describeFields(found)}); lambda-tune left their change in place. Before the run it had ${describeFields(original)}.`,
-        ],
-      };
+    const found = tunedFieldsOf(current);
+    firstFound ??= found;
+    let plan = planRestore(journal, current, wanted);
+    if (plan.kept.length > 0 && !sameFields(wanted, journal.original)) {
+      plan = planRestore(journal, current, journal.original);
     }
-    if (!sameFields(journal.lastSet ?? found, wanted)) {
-      journal.lastSet = { ...wanted, revisionId: undefined };
-      await updateJournal(ctx.stateDir, journal);
-    }
-    try {
-      const after = await userFacing(
+    // An earlier attempt's update counts only where the function now has what it set.
+    const applied = TUNED.filter((field) => putBackSoFar[field] === found[field]);
+    const putBack: Partial<TunedFields> = {
+      ...Object.fromEntries(applied.map((field) => [field, found[field]])),
+      ...plan.putBack,
+    };
+    const outcome = (now: TunedFields, revisionId: string | undefined) => ({
+      configuration: (plan.kept.length > 0
+        ? "changed-by-someone-else"
+        : Object.keys(putBack).length > 0
+          ? "restored"
+          : "unchanged") as ConfigurationOutcome,
+      found: firstFound ?? found,
+      now,
+      putBack,
+      kept: plan.kept,
+      revisionId,
+    });
+    if (Object.keys(plan.putBack).length === 0) {
+      if (options.fence !== true || attempt > 1) return outcome(found, current.RevisionId);
+      // A change of the run's may still be on its way (Ctrl-C cut it off): an update that
+      // changes nothing moves the revision on, so it is refused (412) when it arrives.
+      const fenced = await userFacing(
         context(ctx, journal, "lambda:UpdateFunctionConfiguration"),
         () =>
-          updateConfiguration(
-            ctx.lambda,
-            journal.functionArn,
-            {
-              MemorySize: wanted.memorySize,
-              Timeout: wanted.timeout,
-              Description: wanted.description,
-              // Only if nobody changed it since we looked (PreconditionFailedException otherwise).
-              ...(current.RevisionId !== undefined && { RevisionId: current.RevisionId }),
-            },
-            ctx.wait,
+          outlastingTransientErrors(() =>
+            ctx.lambda.send(
+              new UpdateFunctionConfigurationCommand({
+                FunctionName: journal.functionArn,
+                Description: found.description,
+                ...(current.RevisionId !== undefined && { RevisionId: current.RevisionId }),
+              }),
+            ),
           ),
+      ).then(
+        () => true,
+        (error: unknown) => {
+          const name = errorName(error);
+          if (name === "PreconditionFailedException" || name === "ResourceConflictException") {
+            return false;
+          }
+          throw error;
+        },
       );
-      return { configuration: "restored", found, now: fieldsOf(after), warnings: [] };
-    } catch (error) {
-      if (errorName(error) !== "PreconditionFailedException" || attempt >= 3) throw error;
+      // Landed first after all: look again and put back what it set.
+      if (!fenced) continue;
+      const after = await userFacing(context(ctx, journal, "lambda:GetFunction"), () =>
+        waitForUpdate(ctx.lambda, journal.functionArn, ctx.wait),
+      );
+      return outcome(tunedFieldsOf(after), after.RevisionId);
     }
+    // Recorded first: a restore killed after this update still knows these values as the run's.
+    // Only the fields put back: a field someone else set must never look like the run's.
+    const previous = journal.lastSet ?? journal.original;
+    journal.lastSet = {
+      memorySize: plan.putBack.memorySize ?? previous.memorySize,
+      timeout: plan.putBack.timeout ?? previous.timeout,
+      description: plan.putBack.description ?? previous.description,
+      revisionId: undefined,
+    };
+    await updateJournal(ctx.stateDir, journal);
+    try {
+      await userFacing(context(ctx, journal, "lambda:UpdateFunctionConfiguration"), () =>
+        outlastingTransientErrors(() =>
+          ctx.lambda.send(
+            new UpdateFunctionConfigurationCommand({
+              FunctionName: journal.functionArn,
+              ...(plan.putBack.memorySize !== undefined && {
+                MemorySize: plan.putBack.memorySize,
+              }),
+              ...(plan.putBack.timeout !== undefined && { Timeout: plan.putBack.timeout }),
+              ...(plan.putBack.description !== undefined && {
+                Description: plan.putBack.description,
+              }),
+              // Only if nobody changed it since it was read (412 otherwise).
+              ...(current.RevisionId !== undefined && { RevisionId: current.RevisionId }),
+            }),
+          ),
+        ),
+      );
+    } catch (error) {
+      const name = errorName(error);
+      const raced = name === "PreconditionFailedException" || name === "ResourceConflictException";
+      if (!raced || attempt >= MAX_ATTEMPTS) throw error;
+      // Perhaps applied with its answer lost; the next look tells.
+      putBackSoFar = putBack;
+      continue;
+    }
+    const after = await userFacing(context(ctx, journal, "lambda:GetFunction"), () =>
+      waitForUpdate(ctx.lambda, journal.functionArn, ctx.wait),
+    );
+    return outcome(tunedFieldsOf(after), after.RevisionId);
   }
 }
 
@@ -151,19 +277,25 @@ export async function putConfiguration(
 async function versionsOfThisRun(ctx: RestoreContext, journal: Journal): Promise<string[]> {
   const versions = new Set(journal.publishedVersions);
   const prefix = `lambda-tune ${journal.runId} `;
-  await userFacing(context(ctx, journal, "lambda:ListVersionsByFunction"), async () => {
-    const pages = paginateListVersionsByFunction(
-      { client: ctx.lambda },
-      { FunctionName: journal.functionArn },
-    );
-    for await (const page of pages) {
-      for (const version of page.Versions ?? []) {
-        if (version.Version !== undefined && version.Version !== "$LATEST") {
-          if (version.Description?.startsWith(prefix)) versions.add(version.Version);
+  await userFacing(context(ctx, journal, "lambda:ListVersionsByFunction"), () =>
+    outlastingTransientErrors(
+      async () => {
+        const pages = paginateListVersionsByFunction(
+          { client: ctx.lambda },
+          { FunctionName: journal.functionArn },
+        );
+        for await (const page of pages) {
+          for (const version of page.Versions ?? []) {
+            if (version.Version !== undefined && version.Version !== "$LATEST") {
+              if (version.Description?.startsWith(prefix)) versions.add(version.Version);
+            }
+          }
         }
-      }
-    }
-  });
+      },
+      undefined,
+      { conflicts: true },
+    ),
+  );
   return [...versions].sort((a, b) => Number(a) - Number(b));
 }
 
@@ -179,7 +311,7 @@ export async function deleteRunVersions(
   };
   for (const version of await versionsOfThisRun(ctx, journal)) {
     try {
-      await userFacing(context(ctx, journal, "lambda:DeleteFunction"), () =>
+      await outlastingTransientErrors(() =>
         ctx.lambda.send(
           new DeleteFunctionCommand({ FunctionName: journal.functionArn, Qualifier: version }),
         ),
@@ -187,31 +319,103 @@ export async function deleteRunVersions(
       outcome.deletedVersions.push(version);
     } catch (error) {
       const name = errorName(error);
+      // Already gone (deleted by an earlier restore that was interrupted, by hand, or by
+      // an attempt whose answer was lost): done.
       if (name === "ResourceNotFoundException") outcome.missingVersions.push(version);
       // An alias someone pointed at it during the run: deleting would break them.
       else if (name === "ResourceConflictException") {
         outcome.keptVersions.push({ version, reason: (error as Error).message });
-      } else throw error;
+      } else throw userErrorFor(error, context(ctx, journal, "lambda:DeleteFunction")) ?? error;
     }
   }
   return outcome;
 }
 
+function listed(items: readonly string[]): string {
+  if (items.length <= 1) return items.join("");
+  return `${items.slice(0, -1).join(", ")} and ${items.at(-1)}`;
+}
+
+function describeKept(kept: readonly KeptChange[]): string {
+  return listed(
+    kept.map((change) =>
+      change.theirs === undefined
+        ? `their change to ${change.field}`
+        : `their ${change.field} ${change.theirs} (${change.before} before the run)`,
+    ),
+  );
+}
+
+/** What a restore that found someone else's change did, in one sentence. */
+export function describeConflict(outcome: RestoreOutcome): string {
+  const done = [`kept ${describeKept(outcome.kept)}`];
+  const putBack = TUNED.filter((field) => outcome.putBack[field] !== undefined);
+  if (putBack.length > 0) {
+    done.push(
+      `put back ${listed(putBack.map((f) => `the ${FIELD_NAMES[f]} ${show(f, outcome.putBack)}`))}`,
+    );
+  }
+  const versions = outcome.deletedVersions.length;
+  if (versions > 0) {
+    done.push(`deleted the ${versions === 1 ? "version" : `${versions} versions`} it published`);
+  }
+  return `${outcome.functionName} was changed by someone else during the run: lambda-tune ${listed(done)}`;
+}
+
+/** What a restore did, in one line: the configuration it has now and the versions deleted. */
+export function describeRestore(outcome: RestoreOutcome): string {
+  if (outcome.configuration === "changed-by-someone-else") return describeConflict(outcome);
+  const versions = outcome.deletedVersions.length + outcome.missingVersions.length;
+  const deleted =
+    versions === 0
+      ? ""
+      : `; the ${versions === 1 ? "version" : `${versions} versions`} it published ${versions === 1 ? "was" : "were"} deleted`;
+  return `${outcome.functionName} was restored: ${describeFields(outcome.now)}${deleted}`;
+}
+
+/** The error a run ends with when someone else changed the function (exit 4). */
+export function conflictError(outcome: RestoreOutcome): ConcurrentChangeError {
+  return new ConcurrentChangeError(describeConflict(outcome), {
+    hint: "their change is in place; run lambda-tune again when nobody else is changing the function",
+  });
+}
+
+/** The error that stops a sweep at the moment someone else's change is seen. */
+export function changedBySomeoneElse(
+  journal: Journal,
+  configuration: FunctionConfiguration,
+  changedByRun: boolean,
+): ConcurrentChangeError {
+  const when = changedByRun ? "during the run" : "before lambda-tune changed anything";
+  return new ConcurrentChangeError(
+    `${journal.functionName} was changed by someone else ${when} (it has ${describeFields(tunedFieldsOf(configuration))}); the sweep stopped`,
+    {
+      hint: "lambda-tune keeps their change and removes only its own; run again when nobody else is changing the function",
+    },
+  );
+}
+
 /**
  * Puts the function back as the journal says it was (or as `wanted`, for
- * --apply), deletes this run's versions, then the journal. Idempotent: a
- * second call finds the original fields and the versions gone. When it
- * fails, the journal stays for `lambda-tune restore`.
+ * --apply) where this run changed it, deletes this run's versions, then the
+ * journal. Idempotent: a second call finds the fields and versions as the
+ * first left them. When it fails, the journal stays for `lambda-tune restore`.
  */
 export async function restoreFromJournal(
   ctx: RestoreContext,
   journal: Journal,
   wanted: TunedFields = journal.original,
+  options: { fence?: boolean } = {},
 ): Promise<RestoreOutcome> {
   try {
-    const configured = await putConfiguration(ctx, journal, wanted);
+    const { revisionId: _revision, ...configured } = await putConfiguration(
+      ctx,
+      journal,
+      wanted,
+      options,
+    );
     const versions = await deleteRunVersions(ctx, journal);
-    const warnings = [...configured.warnings];
+    const warnings: string[] = [];
     for (const kept of versions.keptVersions) {
       warnings.push(
         `version ${kept.version} of ${journal.functionName}, published by this run, was kept: ${kept.reason}`,

@@ -1,7 +1,8 @@
 import type { ResultDocument } from "../../document/result.js";
-import type { PreflightContext } from "../target.js";
+import type { PreflightContext, RestoreReport } from "../target.js";
 import { applyToAlias, applyToFunction } from "./apply.js";
 import type { AwsTarget } from "./aws-target.js";
+import { conflictError, describeRestore, type RestoreOutcome } from "./restore.js";
 import { checkMaxCost, formatAwsRunPlan, planAwsRun } from "./run-plan.js";
 
 /** What the user asked the aws target to do besides sweeping. */
@@ -64,10 +65,25 @@ export async function awsApply(
   const lines = outcome.applied
     ? [`applied to ${where}: ${show(outcome.before)} → ${show(outcome.after)}`]
     : [`nothing applied to ${where}`];
-  // The restore's own warnings are reported by restoreWarnings().
+  // The restore's own warnings are reported by restoreReport().
   const fromRestore = new Set(outcome.restore.warnings);
   for (const warning of outcome.warnings) {
     if (!fromRestore.has(warning)) lines.push(`warning: ${warning}`);
   }
   return lines;
+}
+
+/** What the CLI prints after the run's restore: a summary, warnings, and someone else's change as an error. */
+export function restoreReportOf(
+  outcome: RestoreOutcome | undefined,
+  functionName: string,
+): RestoreReport {
+  if (outcome === undefined) return { summary: `${functionName} was not changed`, warnings: [] };
+  return {
+    summary: describeRestore(outcome),
+    warnings: outcome.warnings,
+    ...(outcome.configuration === "changed-by-someone-else" && {
+      conflict: conflictError(outcome),
+    }),
+  };
 }

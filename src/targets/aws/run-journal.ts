@@ -1,6 +1,7 @@
 import type { FunctionConfiguration } from "@aws-sdk/client-lambda";
 import { getConfiguration, type UpdateWaitOptions, waitForUpdate } from "./configure.js";
 import type { Connection } from "./connection.js";
+import { otherSettingsOf } from "./function-state.js";
 import { createJournal, deleteJournal, type Journal, updateJournal } from "./journal.js";
 
 export interface RunJournalOptions {
@@ -64,6 +65,7 @@ export class RunJournal {
         description: original.Description ?? "",
         revisionId: original.RevisionId,
       },
+      others: otherSettingsOf(original),
       timeoutSet: this.options.timeoutSeconds ?? original.Timeout ?? 3,
       publishedVersions: [],
     };

@@ -10,6 +10,7 @@ import {
   runtimeInfo,
 } from "../../emulator/runtimes/index.js";
 import { probeHandler } from "../../emulator/runtimes/probe.js";
+import { runAsFor } from "../../emulator/runtimes/run-as.js";
 import type { SandboxPool } from "../../emulator/sandbox-pool.js";
 import { UsageError } from "../../errors.js";
 import { formatMb } from "../../format.js";
@@ -163,12 +164,15 @@ export function createLocalTarget(options: LocalTargetOptions): Target {
     kind: "local",
 
     async describe(): Promise<FunctionInfo> {
-      const { runtime } = await validateOnce();
+      const handler = await validateOnce();
+      const { runtime } = handler;
       const warnings = [
         ...isolationWarnings(options.isolation, options.hostCores, options.plannedSizes),
         ...(prepared?.warnings ?? []),
         ...(options.warnings ?? []),
       ];
+      const runAs = runAsFor(handler.runtime, handler.taskRoot);
+      if (runAs.warning !== undefined) warnings.push(runAs.warning);
       if (options.billInit === false && runtime.alwaysBillsInit) {
         warnings.push(
           `--no-bill-init does not apply to ${runtime.name}: custom runtimes' INIT has always been billed, so it is billed here too.`,

@@ -27,6 +27,7 @@ export async function startTestApi(
   const api = await startLambdaApi({
     isolation: new NoLimits(),
     hostCores: 2,
+    auth: { accessKeyId: "test", secretAccessKey: "test" },
     cwd: ROOT,
     updateDelayMs: 150,
     ...options,

@@ -128,7 +128,18 @@ describe("Lambda API: function configuration", () => {
     assert.equal(after.Timeout, 7);
     assert.equal(after.Description, "tuned");
     assert.deepEqual(after.Environment?.Variables, { MY_SETTING: "on" });
-    assert.equal(after.RevisionId, updated.RevisionId);
+    // As on Lambda, the end of the update is a new revision.
+    assert.notEqual(after.RevisionId, updated.RevisionId);
+    await assert.rejects(
+      t.lambda.send(
+        new UpdateFunctionConfigurationCommand({
+          FunctionName: "noop",
+          MemorySize: 256,
+          RevisionId: updated.RevisionId,
+        }),
+      ),
+      { name: "PreconditionFailedException" },
+    );
   });
 
   it("refuses a stale RevisionId with 412 PreconditionFailedException", async () => {

@@ -41,11 +41,30 @@ function emulateArgs(options: EmulateOptions): string[] {
     const value = options[key];
     if (typeof value === "string") args.push(flag, value);
   }
+  if (options.accessKeyId !== undefined) args.push("--access-key-id", options.accessKeyId);
+  if (options.secretAccessKey !== undefined) {
+    args.push("--secret-access-key", options.secretAccessKey);
+  }
+  if (options.auth === false) args.push("--no-auth");
+  for (const name of options.allowEnv ?? []) args.push("--allow-env", name);
   return args;
+}
+
+/** The key pair the tests sign with, given to emulate through its environment. */
+const KEYS = {
+  AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+};
+
+function withoutKeys(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...rest } = env;
+  return rest;
 }
 
 interface Emulator {
   child: ChildProcess;
+  /** Everything on stdout so far. */
+  stdout(): string;
   /** The first stdout line, or undefined when the process ended without one. */
   line: Promise<string | undefined>;
   exited: Promise<{
@@ -56,10 +75,10 @@ interface Emulator {
   }>;
 }
 
-function emulate(options: EmulateOptions): Emulator {
+function emulate(options: EmulateOptions, env: Record<string, string> = KEYS): Emulator {
   const child = spawn(process.execPath, [CLI, ...emulateArgs(options)], {
     cwd: ROOT,
-    env: { ...process.env, NO_COLOR: "1" },
+    env: { ...withoutKeys(process.env), NO_COLOR: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -85,7 +104,7 @@ function emulate(options: EmulateOptions): Emulator {
       resolve({ code, signal, stdout, stderr });
     }),
   );
-  return { child, line, exited };
+  return { child, line, exited, stdout: () => stdout };
 }
 
 /** Pids of the processes whose parent is `pid` (the sandboxes of the emulator). */
@@ -274,6 +293,109 @@ describe("lambda-tune emulate", () => {
       }
     } finally {
       busy.close();
+    }
+  });
+
+  it("generates a key pair when none is set, prints it ready to use, and refuses any other", async () => {
+    const emulator = emulate({ function: ["noop=fixtures/functions/noop/index.handler"] }, {});
+    try {
+      for (let i = 0; i < 400 && !/--endpoint-url/.test(emulator.stdout()); i++) await sleep(25);
+      const out = emulator.stdout();
+      const keys =
+        /export AWS_ACCESS_KEY_ID=(\S+) AWS_SECRET_ACCESS_KEY=(\S+) AWS_REGION=us-east-1/.exec(out);
+      const url = /lambda-tune run noop --endpoint-url (http:\/\/127\.0\.0\.1:\d+)$/m.exec(
+        out,
+      )?.[1];
+      assert.ok(keys && url, out);
+      const client = (credentials: { accessKeyId: string; secretAccessKey: string }) =>
+        new LambdaClient({ endpoint: url, region: "us-east-1", credentials, maxAttempts: 1 });
+      const mine = client({ accessKeyId: keys[1] ?? "", secretAccessKey: keys[2] ?? "" });
+      const stranger = client(CREDENTIALS);
+      try {
+        const config = await mine.send(
+          new GetFunctionConfigurationCommand({ FunctionName: "noop" }),
+        );
+        assert.equal(config.FunctionName, "noop");
+        await assert.rejects(
+          stranger.send(new GetFunctionConfigurationCommand({ FunctionName: "noop" })),
+          { name: "UnrecognizedClientException" },
+        );
+      } finally {
+        mine.destroy();
+        stranger.destroy();
+      }
+      emulator.child.kill("SIGTERM");
+      assert.equal((await emulator.exited).code, 0);
+    } finally {
+      if (emulator.child.exitCode === null) emulator.child.kill("SIGKILL");
+    }
+  });
+
+  it("refuses half a key pair (exit 2) and warns with --no-auth", async () => {
+    const half = await emulate(
+      { function: ["noop=fixtures/functions/noop/index.handler"], accessKeyId: "local" },
+      {},
+    ).exited;
+    assert.equal(half.code, 2);
+    assert.match(half.stderr, /--access-key-id and --secret-access-key go together/);
+    const bad = await emulate({
+      function: ["noop=fixtures/functions/noop/index.handler"],
+      allowEnv: ["NODE OPTIONS"],
+    }).exited;
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--allow-env 'NODE OPTIONS' is not an environment variable name/);
+    const open = emulate(
+      { function: ["noop=fixtures/functions/noop/index.handler"], auth: false, isolation: "none" },
+      {},
+    );
+    try {
+      assert.ok(await open.line);
+      open.child.kill("SIGTERM");
+      const exit = await open.exited;
+      assert.equal(exit.code, 0);
+      assert.match(exit.stderr, /warning: --no-auth: any local process can call the emulator/);
+    } finally {
+      if (open.child.exitCode === null) open.child.kill("SIGKILL");
+    }
+  });
+
+  const asRoot = process.getuid?.() === 0;
+  it("runs handlers as another user, so a handler cannot read emulate's environment", {
+    skip: asRoot ? false : "as an ordinary user there is no other user to run handlers as",
+  }, async () => {
+    const secret = `s3cr3t-${process.pid}-${Date.now()}`;
+    const emulator = emulate(
+      { function: ["snoop=fixtures/functions/snoop/index.handler"] },
+      { ...KEYS, LAMBDA_TUNE_TEST_SECRET: secret },
+    );
+    try {
+      const line = (await emulator.line) ?? "";
+      const url = /listening on (\S+)/.exec(line)?.[1];
+      assert.ok(url, line);
+      const lambda = new LambdaClient({
+        endpoint: url,
+        region: "us-east-1",
+        credentials: CREDENTIALS,
+      });
+      try {
+        const result = await lambda.send(new InvokeCommand({ FunctionName: "snoop" }));
+        const body = JSON.parse(new TextDecoder().decode(result.Payload)) as {
+          uid: number;
+          ppid: number;
+          parentEnvironment: string[] | string;
+        };
+        assert.equal(body.ppid, emulator.child.pid, "the handler's parent is emulate itself");
+        assert.notEqual(body.uid, 0, "the handler does not run as root");
+        assert.equal(body.parentEnvironment, "EACCES");
+        assert.doesNotMatch(JSON.stringify(body), new RegExp(secret));
+        assert.doesNotMatch(JSON.stringify(body), /AWS_SECRET_ACCESS_KEY/);
+      } finally {
+        lambda.destroy();
+      }
+      emulator.child.kill("SIGTERM");
+      assert.equal((await emulator.exited).code, 0);
+    } finally {
+      if (emulator.child.exitCode === null) emulator.child.kill("SIGKILL");
     }
   });
 });

@@ -13,6 +13,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { parseLogTail } from "../../../src/logs/parser.js";
 import { CREDENTIALS, sleep, startTestApi, type TestApi } from "./api-fixture.js";
+import { signedFetch } from "./signed-fetch.js";
 
 const decoder = new TextDecoder();
 
@@ -263,10 +264,14 @@ describe("Lambda API: Invoke and CloudWatch Logs", () => {
   });
 
   it("takes faults and reports call counts over HTTP under /_emulator/", async () => {
-    const posted = await fetch(`${t.api.url}/_emulator/faults`, {
-      method: "POST",
-      body: JSON.stringify({ operation: "GetFunctionConfiguration", kind: "409", times: 1 }),
-    });
+    const posted = await signedFetch(
+      `${t.api.url}/_emulator/faults`,
+      {
+        method: "POST",
+        body: JSON.stringify({ operation: "GetFunctionConfiguration", kind: "409", times: 1 }),
+      },
+      CREDENTIALS,
+    );
     assert.equal(posted.status, 200);
     await assert.rejects(
       t.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: "noop" })),
@@ -274,12 +279,15 @@ describe("Lambda API: Invoke and CloudWatch Logs", () => {
         name: "ResourceConflictException",
       },
     );
-    const bad = await fetch(`${t.api.url}/_emulator/faults`, {
-      method: "POST",
-      body: '{"operation":"Invoke","kind":"418"}',
-    });
+    const bad = await signedFetch(
+      `${t.api.url}/_emulator/faults`,
+      { method: "POST", body: '{"operation":"Invoke","kind":"418"}' },
+      CREDENTIALS,
+    );
     assert.equal(bad.status, 400);
-    const calls = (await (await fetch(`${t.api.url}/_emulator/calls`)).json()) as {
+    const calls = (await (
+      await signedFetch(`${t.api.url}/_emulator/calls`, {}, CREDENTIALS)
+    ).json()) as {
       calls: Record<string, number>;
     };
     assert.equal(
@@ -287,5 +295,21 @@ describe("Lambda API: Invoke and CloudWatch Logs", () => {
       t.api.faults.calls("GetFunctionConfiguration"),
     );
     assert.ok((calls.calls.Invoke ?? 0) >= 5);
+  });
+
+  it("runs an invocation and then loses its answer with drop-after-run", async () => {
+    const reports = async () => {
+      const page = await t.logs.send(
+        new FilterLogEventsCommand({
+          logGroupName: "/aws/lambda/noop",
+          filterPattern: '"REPORT RequestId"',
+        }),
+      );
+      return page.events?.length ?? 0;
+    };
+    const before = await reports();
+    t.api.faults.inject({ operation: "Invoke", kind: "drop-after-run" });
+    await assert.rejects(t.lambda.send(new InvokeCommand({ FunctionName: "noop" })));
+    assert.equal(await reports(), before + 1, "the invocation ran and wrote its REPORT line");
   });
 });

@@ -47,6 +47,7 @@ export async function startEmulator(
   const api = await startLambdaApi({
     isolation: new NoLimits(),
     hostCores: 2,
+    auth: { accessKeyId: "test", secretAccessKey: "test" },
     cwd: ROOT,
     updateDelayMs: 100,
     ...options,

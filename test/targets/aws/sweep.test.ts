@@ -11,6 +11,7 @@ import {
 } from "@aws-sdk/client-lambda";
 import { createAwsTarget } from "../../../src/targets/aws/aws-target.js";
 import { journalPath } from "../../../src/targets/aws/journal.js";
+import { describeConflict } from "../../../src/targets/aws/restore.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES } from "../../../src/tune/memory-spec.js";
 import { createFixedGridPlanner } from "../../../src/tune/plan.js";
 import { runSweep } from "../../../src/tune/sweep.js";
@@ -39,6 +40,7 @@ describe("aws target against the emulator's Lambda API", () => {
         { name: "theirs", handler: NOOP, description: "before" },
         { name: "failing", handler: NOOP, description: "before" },
         { name: "slow-update", handler: NOOP },
+        { name: "in-flight", handler: NOOP, memoryMb: 384, description: "before" },
       ],
     });
   });
@@ -280,7 +282,14 @@ describe("aws target against the emulator's Lambda API", () => {
     await aws.restore();
     const outcome = aws.restoreOutcome();
     assert.equal(outcome?.configuration, "changed-by-someone-else");
-    assert.match(outcome?.warnings[0] ?? "", /changed by someone else.*2048 MB.*left their change/);
+    assert.deepEqual(outcome?.kept, [
+      { field: "memory", theirs: "2048 MB", before: "128 MB" },
+      { field: "description", theirs: "'changed by a colleague'", before: "'before'" },
+    ]);
+    assert.match(
+      outcome === undefined ? "" : describeConflict(outcome),
+      /theirs was changed by someone else during the run: lambda-tune kept their memory 2048 MB \(128 MB before the run\) and their description 'changed by a colleague'.* and deleted the version it published/,
+    );
     assert.equal(outcome?.deletedVersions.length, 1);
     const now = await configurationOf(emu.admin, "theirs");
     assert.equal(now.MemorySize, 2048);
@@ -306,4 +315,31 @@ describe("aws target against the emulator's Lambda API", () => {
     assert.deepEqual(await versionsOf(emu.admin, "slow-update"), versionsBefore);
     assert.equal(existsSync(journalPath(emu.stateDir, ARN("slow-update"))), false);
   });
+
+  it("an update still on its way when Ctrl-C came cannot land after the restore", async () => {
+    const configBefore = await configurationOf(emu.admin, "in-flight");
+    const versionsBefore = await versionsOf(emu.admin, "in-flight");
+    // The request has left; the service takes it up only after the run has restored.
+    emu.api.faults.inject({
+      operation: "UpdateFunctionConfiguration",
+      kind: "delay",
+      delayMs: 1500,
+    });
+    const abort = new AbortController();
+    const aws = target("in-flight", { signal: abort.signal });
+    await aws.describe();
+    const preparing = aws.prepare(1024);
+    while (emu.api.faults.calls("UpdateFunctionConfiguration") < 1) await sleep(10);
+    abort.abort(new Error("Ctrl-C"));
+    await assert.rejects(preparing);
+    await aws.restore();
+    await sleep(2500);
+    assert.deepEqual(await configurationOf(emu.admin, "in-flight"), configBefore);
+    assert.deepEqual(await versionsOf(emu.admin, "in-flight"), versionsBefore);
+    assert.equal(existsSync(journalPath(emu.stateDir, ARN("in-flight"))), false);
+  });
 });
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

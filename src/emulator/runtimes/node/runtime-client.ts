@@ -16,11 +16,17 @@ export class RuntimeClient {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
   private readonly host: string;
   private readonly port: number;
+  /** A path AWS_LAMBDA_RUNTIME_API may carry after host:port (the emulator's secret), else "". */
+  private readonly prefix: string;
 
+  /** `address` is AWS_LAMBDA_RUNTIME_API: `host:port`, or `host:port/path` as the emulator sets it. */
   constructor(address: string) {
-    const colon = address.lastIndexOf(":");
-    this.host = address.slice(0, colon);
-    this.port = Number(address.slice(colon + 1));
+    const slash = address.indexOf("/");
+    const hostPort = slash < 0 ? address : address.slice(0, slash);
+    this.prefix = slash < 0 ? "" : address.slice(slash).replace(/\/+$/, "");
+    const colon = hostPort.lastIndexOf(":");
+    this.host = hostPort.slice(0, colon);
+    this.port = Number(hostPort.slice(colon + 1));
   }
 
   private send(
@@ -39,7 +45,7 @@ export class RuntimeClient {
           host: this.host,
           port: this.port,
           method,
-          path: `/2018-06-01${path}`,
+          path: `${this.prefix}/2018-06-01${path}`,
           agent: this.agent,
           headers:
             body === undefined ? headers : { ...headers, "content-type": "application/json" },

@@ -382,7 +382,11 @@ class RuntimeClient:
         # Imported here, not at the top: the probe never talks to the API.
         import http.client
 
-        self.connection = http.client.HTTPConnection(address, timeout=None)
+        # AWS_LAMBDA_RUNTIME_API is host:port, or host:port/path as the emulator sets it
+        # (a secret path only this sandbox's runtime knows).
+        host_port, _, path = address.partition("/")
+        self.prefix = ("/" + path.strip("/")) if path.strip("/") else ""
+        self.connection = http.client.HTTPConnection(host_port, timeout=None)
         version = "{}.{}.{}".format(*sys.version_info[:3])
         self.user_agent = "aws-lambda-python/{}-lambda-tune".format(version)
 
@@ -390,7 +394,7 @@ class RuntimeClient:
         headers = dict(headers or {}, **{"User-Agent": self.user_agent})
         for attempt in (1, 2):
             try:
-                self.connection.request(method, API_PREFIX + path, body, headers)
+                self.connection.request(method, self.prefix + API_PREFIX + path, body, headers)
                 response = self.connection.getresponse()
                 return response, response.read()
             except ConnectionError:

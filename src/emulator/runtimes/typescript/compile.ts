@@ -1,7 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  lchownSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, extname, join } from "node:path";
 import { UsageError } from "../../../errors.js";
+import { SANDBOX_GID, SANDBOX_UID } from "../run-as.js";
 
 export interface CompiledHandler {
   /** The task root of the compiled code: a temporary directory. */
@@ -116,6 +125,13 @@ export async function compileTypeScript(options: {
     });
     const modules = nearestNodeModules(dirname(file));
     if (modules !== undefined) symlinkSync(modules, join(outDir, "node_modules"), "dir");
+    // As root, sandboxes run as the sandbox user (run-as.ts): the bundle is theirs to read,
+    // and still nobody else's (the directory stays 0700).
+    if (process.getuid?.() === 0) {
+      for (const entry of ["", ...readdirSync(outDir, { recursive: true, encoding: "utf8" })]) {
+        lchownSync(join(outDir, entry), SANDBOX_UID, SANDBOX_GID);
+      }
+    }
     return {
       outDir,
       modulePath: basename(file, extension),
