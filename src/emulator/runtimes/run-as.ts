@@ -73,6 +73,8 @@ function unreachable(setpriv: string, launch: Launch, taskRoot: string): string 
       launch.command,
       taskRoot,
       ...pathsIn(launch),
+      // Node.js resolves packages there (a TypeScript bundle links the project's).
+      ...(existsSync(join(taskRoot, "node_modules")) ? [join(taskRoot, "node_modules")] : []),
     ],
     { encoding: "utf8", cwd: "/", env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } },
   );
