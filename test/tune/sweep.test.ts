@@ -345,7 +345,8 @@ describe("runSweep with the replay target on a real recording", () => {
       concurrency: 1,
       pauseMs: 30,
     });
-    assert.ok(performance.now() - started >= 59, "two pauses of 30 ms");
+    // Timers may fire up to a millisecond early; two pauses take well over 50 ms all the same.
+    assert.ok(performance.now() - started >= 50, "two pauses of 30 ms");
   });
 
   it("releases the size and propagates a target's exception, starting nothing after it", async () => {
