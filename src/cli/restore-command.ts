@@ -103,8 +103,9 @@ export async function restoreCommand(
       },
     );
   }
-  const endpointUrl = text(raw, "endpointUrl");
-  const profile = text(raw, "profile");
+  // Where the run reached the function, unless told otherwise.
+  const endpointUrl = text(raw, "endpointUrl") ?? journal.endpointUrl;
+  const profile = text(raw, "profile") ?? journal.profile;
   const clients = await createAwsClients({
     env: io.env,
     region: regionGiven ?? journal.region,

@@ -98,6 +98,8 @@ export function createAwsTarget(options: AwsTargetOptions): AwsTarget {
   const journal = new RunJournal(
     {
       stateDir: options.stateDir,
+      ...(options.endpointUrl !== undefined && { endpointUrl: options.endpointUrl }),
+      ...(options.profile !== undefined && { profile: options.profile }),
       functionName: ref.name,
       runId,
       pid: options.pid ?? process.pid,

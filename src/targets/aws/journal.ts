@@ -27,6 +27,12 @@ export interface Journal {
   /** The bare function name (log group, messages, `restore NAME`). */
   functionName: string;
   region: string;
+  /**
+   * How the run reached the function, when not the default (`--endpoint-url`,
+   * `--profile`): `restore` uses them unless told otherwise.
+   */
+  endpointUrl?: string;
+  profile?: string;
   runId: string;
   pid: number;
   startedAt: string;
@@ -92,14 +98,26 @@ export function journalPath(dir: string, functionArn: string): string {
   return join(dir, fileName(functionArn));
 }
 
+/** The `lambda-tune restore` command line that reaches the function as the run did. */
+export function restoreCommandFor(
+  journal: Pick<Journal, "functionName" | "region" | "endpointUrl" | "profile">,
+): string {
+  const flags = [
+    journal.region !== undefined && `--region ${journal.region}`,
+    journal.profile !== undefined && `--profile ${journal.profile}`,
+    journal.endpointUrl !== undefined && `--endpoint-url ${journal.endpointUrl}`,
+  ].filter((flag) => flag !== false);
+  return ["lambda-tune restore", journal.functionName, ...flags].join(" ");
+}
+
 export function journalExists(
-  journal: Pick<Journal, "functionName" | "pid">,
+  journal: Pick<Journal, "functionName" | "pid" | "region" | "endpointUrl" | "profile">,
   path: string,
 ): UsageError {
   return new UsageError(
     `a previous run's journal for ${journal.functionName} is in ${path} (pid ${journal.pid}): that run may have left the function changed`,
     {
-      hint: `run \`lambda-tune restore ${journal.functionName}\` first; it puts back the original configuration and deletes the versions that run published`,
+      hint: `run \`${restoreCommandFor(journal)}\` first; it puts back the original configuration and deletes the versions that run published`,
     },
   );
 }
@@ -199,7 +217,7 @@ function parseJournal(text: string, path: string): Journal {
     throw new UsageError(
       `${basename(path)} holds the journal of ${complete.functionName} (${complete.functionArn}), not of the function its name says`,
       {
-        hint: `if it is ${complete.functionName}'s, move it to ${join(dirname(path), fileName(complete.functionArn))} and run \`lambda-tune restore ${complete.functionName}\`; otherwise ${BY_HAND}`,
+        hint: `if it is ${complete.functionName}'s, move it to ${join(dirname(path), fileName(complete.functionArn))} and run \`${restoreCommandFor(complete)}\`; otherwise ${BY_HAND}`,
       },
     );
   }

@@ -17,7 +17,13 @@ import {
   type TunedFields,
   tunedFieldsOf,
 } from "./function-state.js";
-import { deleteJournal, type Journal, journalPath, updateJournal } from "./journal.js";
+import {
+  deleteJournal,
+  type Journal,
+  journalPath,
+  restoreCommandFor,
+  updateJournal,
+} from "./journal.js";
 
 export type { TunedFields } from "./function-state.js";
 
@@ -426,7 +432,7 @@ export async function restoreFromJournal(
   } catch (error) {
     const path = journalPath(ctx.stateDir, journal.functionArn);
     const message = `could not restore ${journal.functionName}: ${(error as Error).message}`;
-    const then = `the journal stays in ${path}; run \`lambda-tune restore ${journal.functionName}\` when the cause is fixed`;
+    const then = `the journal stays in ${path}; run \`${restoreCommandFor(journal)}\` when the cause is fixed`;
     if (error instanceof UsageError) {
       throw new UsageError(message, { hint: `${error.hint ?? ""}; ${then}`, cause: error.cause });
     }

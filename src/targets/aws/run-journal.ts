@@ -6,6 +6,9 @@ import { createJournal, deleteJournal, type Journal, updateJournal } from "./jou
 
 export interface RunJournalOptions {
   stateDir: string;
+  /** How the run reaches the function, kept for `restore` (--endpoint-url, --profile). */
+  endpointUrl?: string;
+  profile?: string;
   /** The function's name as the user gave it, when its configuration lacks one. */
   functionName: string;
   runId: string;
@@ -56,6 +59,8 @@ export class RunJournal {
       functionArn: configuration.FunctionArn,
       functionName: configuration.FunctionName ?? this.options.functionName,
       region: clients.region,
+      ...(this.options.endpointUrl !== undefined && { endpointUrl: this.options.endpointUrl }),
+      ...(this.options.profile !== undefined && { profile: this.options.profile }),
       runId: this.options.runId,
       pid: this.options.pid,
       startedAt: this.options.now().toISOString(),

@@ -140,8 +140,16 @@ describe("the CLI on the aws target, interrupted", () => {
     const refused = await start(runArgs(), env).finished;
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /previous run's journal[\s\S]*lambda-tune restore slow/);
+    // The hint reaches the function as the run did: the command it names works as given.
+    assert.ok(
+      refused.stderr.includes(
+        `lambda-tune restore slow --region us-east-1 --endpoint-url ${emu.url}`,
+      ),
+      refused.stderr,
+    );
 
-    const restoreArgs = ["restore", "slow", "--endpoint-url", emu.url];
+    // Without --endpoint-url, restore goes where the run went (the journal says).
+    const restoreArgs = ["restore", "slow"];
     const started = performance.now();
     const restored = await start(restoreArgs, env).finished;
     t.diagnostic(
