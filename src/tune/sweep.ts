@@ -5,9 +5,6 @@ import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
 import type { Planner } from "./plan.js";
 
-/** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */
-const MAX_OPEN_SIZES = 4;
-
 export type SweepEvent =
   | { type: "size-start"; memoryMb: number; index: number; total: number | undefined }
   | { type: "invocation"; memoryMb: number; done: number; planned: number }
@@ -46,7 +43,8 @@ function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
 
 /**
  * Measures a function across memory sizes: for each step of the plan, prepare
- * the size, invoke it with bounded concurrency, release it. Sizes go one after
+ * the size (once), invoke it with bounded concurrency; release every size at
+ * the end (a grid's after its step). Sizes go one after
  * another (aws: one configuration change at a time). Exceptions from the
  * target are bugs or configuration errors: the size is released and the error
  * propagates. The caller restores the target, also on error.
@@ -61,9 +59,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   const notes = new Map<number, string[]>();
   let invocations = 0;
 
-  // Sizes stay prepared between steps, so a planner that comes back to a size
-  // finds its sandboxes warm (local) or its version published (aws), as Lambda
-  // keeps a version's environments warm; the least recently used beyond a few are released.
+  // Sizes stay prepared until the sweep ends, so a planner that comes back to a
+  // size finds its sandboxes warm (local) or its version published (aws), as
+  // Lambda keeps a version's environments warm, and a return visit is never a
+  // new cold start. A planner that never comes back (a grid) lets each go at once.
+  const keepOpen = planner.revisits !== false;
   const open = new Map<number, PreparedSize>();
   const release = async (memoryMb: number) => {
     const prepared = open.get(memoryMb);
@@ -80,16 +80,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
       let prepared = open.get(memoryMb);
       if (prepared === undefined) {
-        for (const stale of [...open.keys()].slice(
-          0,
-          Math.max(0, open.size + 1 - MAX_OPEN_SIZES),
-        )) {
-          await release(stale);
-        }
         prepared = await target.prepare(memoryMb);
+        open.set(memoryMb, prepared);
       }
-      open.delete(memoryMb);
-      open.set(memoryMb, prepared);
       const capacity = target.capacity(memoryMb);
       const planned = Math.min(step.invocations, capacity ?? step.invocations);
       if (planned < step.invocations) {
@@ -112,6 +105,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
       );
       records.set(memoryMb, [...(records.get(memoryMb) ?? []), ...results.map((r) => r.record)]);
       invocations += planned;
+      if (!keepOpen) await release(memoryMb);
       onProgress?.({ type: "size-done", memoryMb });
     }
   } catch (error) {
