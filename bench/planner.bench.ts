@@ -42,6 +42,9 @@ const FIRST_SEED = Number(process.env.PLANNER_BENCH_FIRST_SEED ?? 1);
 const BUDGETS = [15, 20, 35];
 /** Also runs every method with first calls cold (as on live targets); PLANNER_BENCH_COLD=0: off. */
 const FIRST_CALLS = process.env.PLANNER_BENCH_COLD !== "0";
+/** `--tie-tolerance` of the planner and the recommendation (PLANNER_BENCH_TIE=0: the cheapest only). */
+const TIE =
+  process.env.PLANNER_BENCH_TIE === undefined ? undefined : Number(process.env.PLANNER_BENCH_TIE);
 const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });
 
 interface Run {
@@ -109,7 +112,11 @@ async function recommendFrom(
 ): Promise<Run> {
   const { result, records, explorationUsd } = await sweep(target, planner);
   const tiers = buildTiers(records, pricing);
-  const outcome = recommend(tiers, { strategy: "cost", pricing });
+  const outcome = recommend(tiers, {
+    strategy: "cost",
+    pricing,
+    ...(TIE !== undefined && { tieTolerance: TIE }),
+  });
   if (outcome.recommendation === null) throw new Error(`${fn.name}: no recommendation`);
   const { memoryMb, timeoutSeconds } = outcome.recommendation;
   const winner = tiers.find((t) => t.memoryMb === memoryMb)!;
@@ -143,6 +150,7 @@ const lambdaTune = (budget: number): Method => ({
       sizes: target.availableSizes(),
       pricing,
       capacity: capacityOf(target),
+      ...(TIE !== undefined && { tieTolerance: TIE }),
     });
     return recommendFrom(fn, truth, targetFor(fn, seed, condition), planner);
   },

@@ -24,9 +24,12 @@ const tier: Shape = {
     "durationMs",
     "billedDurationMs",
     "initDurationMs",
+    "coldDurationMs",
     "maxMemoryUsedMb",
     "costPerInvocationUsd",
     "costPerMillionUsd",
+    "coldCostPerInvocationUsd",
+    "productionCostPerInvocationUsd",
     "excluded",
     "warnings",
   ],
@@ -35,6 +38,7 @@ const tier: Shape = {
     durationMs: distribution,
     billedDurationMs: distribution,
     initDurationMs: distribution,
+    coldDurationMs: distribution,
   },
 };
 
@@ -51,11 +55,19 @@ const recommendation: Shape = {
     "expectedDurationMs",
     "expectedCostPerInvocationUsd",
     "reason",
+    "band",
+    "runnerUp",
+    "coldStarts",
     "confidence",
     "timeoutReason",
     "warnings",
   ],
   children: {
+    band: { keys: ["tolerance", "cheapestMemoryMb", "sizes", "resolution", "advice"] },
+    runnerUp: { keys: ["memoryMb", "costDifference", "warmCalls", "enoughCalls"] },
+    coldStarts: {
+      keys: ["rate", "source", "billInit", "steadyStateMemoryMb", "changesPick"],
+    },
     confidence: { keys: ["runnerUpMemoryMb", "costDifference", "interval", "level"] },
   },
 };

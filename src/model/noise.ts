@@ -39,3 +39,35 @@ export function withinNoise(value1: number, se1: number, value2: number, se2: nu
   if (difference <= EQUAL_COST_RELATIVE * Math.max(Math.abs(value1), Math.abs(value2))) return true;
   return difference < NOISE_STANDARD_ERRORS * differenceStandardError(se1, se2);
 }
+
+/** Assumed spread of one call's cost (relative) until two warm calls at some size measure it. */
+export const DEFAULT_RELATIVE_COST_NOISE = 0.05;
+/** How many calls' worth of weight the pooled spread has against a size's own. */
+const POOLED_PRIOR_CALLS = 3;
+
+/**
+ * Standard errors of the tiers' mean warm costs, each size's spread shrunk
+ * toward the relative spread pooled over all sizes: one or two calls say
+ * little about their own spread (a single call would claim none).
+ */
+export function pooledCostErrors(tiers: readonly Tier[], pricing: Pricing): (tier: Tier) => number {
+  const relativeSpread = (tier: Tier) =>
+    (costStandardError(tier, pricing) * Math.sqrt(tier.billedDurationMs.count)) /
+    tier.costPerInvocationUsd;
+  let squares = 0;
+  let degrees = 0;
+  for (const tier of tiers) {
+    const n = tier.billedDurationMs.count;
+    if (tier.warmInvocations < 2 || n < 2 || !(tier.costPerInvocationUsd > 0)) continue;
+    squares += (n - 1) * relativeSpread(tier) ** 2;
+    degrees += n - 1;
+  }
+  const pooled = degrees > 0 ? Math.sqrt(squares / degrees) : DEFAULT_RELATIVE_COST_NOISE;
+  return (tier) => {
+    const n = Math.max(1, tier.billedDurationMs.count);
+    const own = n > 1 ? relativeSpread(tier) : 0;
+    const variance =
+      ((n - 1) * own ** 2 + POOLED_PRIOR_CALLS * pooled ** 2) / (n - 1 + POOLED_PRIOR_CALLS);
+    return (tier.costPerInvocationUsd * Math.sqrt(variance)) / Math.sqrt(n);
+  };
+}

@@ -1,29 +1,33 @@
-import type { Recommendation, Strategy, Tier } from "../document/result.js";
+import type { Band, Recommendation, RunnerUp, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
-import { formatDuration, formatPercent, formatTimes, formatUsd } from "../format.js";
+import { formatDuration, formatMb, formatPercent, formatTimes, formatUsd } from "../format.js";
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
 import {
-  costStandardError,
-  differenceStandardError,
   medianStandardError,
+  NOISE_STANDARD_ERRORS,
+  pooledCostErrors,
   withinNoise,
 } from "./noise.js";
 import type { Pricing } from "./pricing.js";
-import { failureExclusion } from "./stats.js";
+import { coldOnlyExclusion, failureExclusion } from "./stats.js";
 import { recommendTimeout } from "./timeout.js";
 
 /** `balanced` accepts sizes up to this much dearer than the cheapest. */
 export const DEFAULT_BALANCED_TOLERANCE = 0.1;
-
 /**
- * Under `cost`, a size tied within noise wins only if it is at most this much
- * dearer by its point estimate, the best guess of what the user will pay: with
- * a few calls (or a heavy tail) the noise band spans 5-25%, and a cap that wide
- * trades the cheapest for a faster size on most flat CPU-bound curves.
+ * `--tie-tolerance`: sizes this much dearer than the cheapest cost the same.
+ * About the run-to-run noise of a size's cost (replicated ground truths on the
+ * emulator, `npm run bench -- live`), so the pick does not follow the noise.
  */
-export const MAX_TIE_PREMIUM = 0.01;
+export const DEFAULT_TIE_TOLERANCE = 0.02;
+/** Above this a "tie" would hand the pick to sizes half again as dear. */
+export const MAX_TIE_TOLERANCE = 0.5;
+/** Warm calls at each of two sizes before an interval on their difference means anything. */
+export const MIN_WARM_CALLS_TO_COMPARE = 3;
+/** z of a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
 
-/** Fewer invocations than this at the chosen size earn a warning. */
+/** Fewer warm invocations than this at the chosen size earn a warning. */
 const FEW_SAMPLES = 10;
 
 export interface RecommendOptions {
@@ -33,7 +37,23 @@ export interface RecommendOptions {
   maxP95Ms?: number;
   /** For `balanced`, as a fraction: 0.1 accepts sizes up to 10% dearer than the cheapest. */
   balancedTolerance?: number;
+  /** As a fraction: sizes up to this much dearer than the cheapest form the band (default 2%). */
+  tieTolerance?: number;
+  /**
+   * Production's share of cold starts, as a fraction: each size's cost becomes
+   * (1 - r) x warm + r x cold. Absent: the steady state (warm calls) decides.
+   */
+  coldStartRate?: number;
+  /** Where the rate came from, for the result (`--cold-start-rate`, a file). */
+  coldStartSource?: string;
+  /** Whether a cold call is billed with its Init (the tiers were built the same way). */
+  billInit?: boolean;
   currentTimeoutSeconds?: number;
+  /**
+   * How the user gets `warmCallsPerSize` warm calls at each of `sizes`, in
+   * words (`a budget of about 60`, `-n 12`); by default the count itself.
+   */
+  moreCalls?: (warmCallsPerSize: number, sizes: readonly Tier[]) => string;
 }
 
 /**
@@ -50,17 +70,17 @@ interface Pick {
 }
 
 interface Context {
-  pricing: Pricing;
   tolerance: number;
+  tie: number;
+  /** The cost that decides: the steady state's, or production's with a cold-start rate. */
+  cost: (tier: Tier) => number;
+  /** Standard error of `cost`. */
+  se: (tier: Tier) => number;
 }
 
 /** How many times faster `fast` is than `slow`, by median duration. */
 function speedup(fast: Tier, slow: Tier): string {
   return formatTimes(slow.durationMs.median / Math.max(fast.durationMs.median, 1e-9));
-}
-
-function dearer(tier: Tier, than: Tier): number {
-  return tier.costPerInvocationUsd / than.costPerInvocationUsd - 1;
 }
 
 /** Ascending by `key`, then by the tie-breakers, then by memory (deterministic). */
@@ -75,14 +95,12 @@ function best(tiers: readonly Tier[], ...keys: ((t: Tier) => number)[]): Tier {
   return sorted[0]!;
 }
 
-const byCost = (t: Tier) => t.costPerInvocationUsd;
 const byMedian = (t: Tier) => t.durationMs.median;
 
 /**
- * A tie on cost goes to the faster size only when it is faster by more than
- * noise: on a CFS step (docs/lambda-facts.md, "CPU throttling") every size
- * runs equally fast, and a median lower by chance would hand the tie to a
- * dearer size.
+ * Whether `t` runs faster than `than` by more than noise: on a CFS step
+ * (docs/lambda-facts.md, "CPU throttling") every size runs equally fast, and a
+ * median lower by chance would hand the pick to a dearer size.
  */
 function fasterBeyondNoise(t: Tier, than: Tier): boolean {
   const a = t.durationMs.median;
@@ -90,43 +108,82 @@ function fasterBeyondNoise(t: Tier, than: Tier): boolean {
   return a < b && !withinNoise(a, medianStandardError(t), b, medianStandardError(than));
 }
 
-function pickCost(eligible: readonly Tier[], { pricing }: Context): Pick {
-  const cheapest = best(eligible, byCost, byMedian);
-  const se = (t: Tier) => costStandardError(t, pricing);
-  const tied = eligible.filter(
-    (t) =>
-      t === cheapest ||
-      (dearer(t, cheapest) <= MAX_TIE_PREMIUM &&
-        withinNoise(t.costPerInvocationUsd, se(t), cheapest.costPerInvocationUsd, se(cheapest)) &&
-        fasterBeyondNoise(t, cheapest)),
-  );
-  const winner = best(tied, byMedian, byCost);
-  const price = `${formatUsd(winner.costPerMillionUsd)} per million invocations`;
-  if (winner === cheapest) {
-    const others = tied.filter((t) => t !== winner).map((t) => `${t.memoryMb} MB`);
-    const rest = eligible.filter((t) => t !== winner);
-    let reason = `${winner.memoryMb} MB: cheapest at ${price}, median ${formatDuration(winner.durationMs.median)}`;
-    if (others.length > 0)
-      reason += `; ${others.join(", ")} within measurement noise but not faster`;
-    else if (rest.length > 0) {
-      const next = best(rest, byCost);
-      reason += `; next cheapest ${next.memoryMb} MB is ${formatPercent(dearer(next, winner))} dearer`;
-    }
-    return { winner, reason };
-  }
-  const noise =
-    (2 * differenceStandardError(se(winner), se(cheapest))) / cheapest.costPerInvocationUsd;
-  return {
-    winner,
-    reason:
-      `${winner.memoryMb} MB: ${formatPercent(dearer(winner, cheapest))} dearer than ${cheapest.memoryMb} MB, ` +
-      `within measurement noise (±${formatPercent(noise)}), and ${speedup(winner, cheapest)} faster ` +
-      `(median ${formatDuration(winner.durationMs.median)} vs ${formatDuration(cheapest.durationMs.median)}); ${price}`,
-  };
+/** The measured sizes within `tie` of the cheapest cost, ascending. */
+function bandMembers(eligible: readonly Tier[], context: Context): Tier[] {
+  const cheapest = best(eligible, context.cost, byMedian);
+  const limit = context.cost(cheapest) * (1 + context.tie);
+  // A relative slack of 1e-9 keeps exactly equal costs in whatever order they were summed.
+  return eligible
+    .filter((t) => context.cost(t) <= limit * (1 + 1e-9))
+    .sort((a, b) => a.memoryMb - b.memoryMb);
 }
 
-function pickSpeed(eligible: readonly Tier[]): Pick {
-  const fastest = best(eligible, byMedian, byCost);
+/** "128-1,792 MB" when the band holds every eligible size in its range, else the list. */
+function bandWords(members: readonly Tier[], eligible: readonly Tier[]): string {
+  const low = members[0]!.memoryMb;
+  const high = members.at(-1)!.memoryMb;
+  const inRange = eligible.filter((t) => t.memoryMb >= low && t.memoryMb <= high);
+  if (inRange.length === members.length) return `${formatMb(low)}-${formatMb(high)} MB`;
+  const names = members.map((t) => formatMb(t.memoryMb));
+  if (names.length > 5)
+    return `${names.length} sizes from ${formatMb(low)} to ${formatMb(high)} MB`;
+  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)} MB`;
+}
+
+function price(tier: Tier, context: Context): string {
+  return `${formatUsd(context.cost(tier) * 1e6)} per 1M invocations, median ${formatDuration(tier.durationMs.median)}`;
+}
+
+/**
+ * Standard errors by which a band member must lie inside the band's edge to
+ * be picked: the fastest member sits at the edge by the luck of its draws
+ * more often than by its cost (the winner's curse), so a member within noise
+ * of the edge is named but not picked.
+ */
+const EDGE_MARGIN_Z = NOISE_STANDARD_ERRORS;
+
+/**
+ * `cost`: the sizes within the tie tolerance of the cheapest cost the same;
+ * the fastest of them wins (of sizes equally fast within noise, the cheaper),
+ * unless it lies within noise of the band's edge.
+ */
+function pickCost(eligible: readonly Tier[], context: Context): Pick {
+  const members = bandMembers(eligible, context);
+  const cheapest = best(eligible, context.cost, byMedian);
+  const limit = context.cost(cheapest) * (1 + context.tie);
+  const clear = (t: Tier) =>
+    t === cheapest ||
+    context.cost(t) + EDGE_MARGIN_Z * Math.hypot(context.se(t), context.se(cheapest)) <= limit;
+  const inside = members.filter(clear);
+  const fastest = best(inside, byMedian, context.cost);
+  const tied = inside.filter((t) => t === fastest || !fasterBeyondNoise(fastest, t));
+  const winner = best(tied, context.cost, byMedian);
+  const size = `${formatMb(winner.memoryMb)} MB`;
+  if (members.length === 1)
+    return { winner, reason: `${size} is the cheapest: ${price(winner, context)}` };
+  const slowest = best(members, (t) => -t.durationMs.median);
+  const within = `${bandWords(members, eligible)} cost the same within ${formatPercent(context.tie)}`;
+  const fastestWords =
+    winner === fastest
+      ? `${size} is the fastest of them`
+      : `${size} is the cheaper of the fastest, equally fast within noise`;
+  const notes: string[] = [];
+  if (winner !== slowest)
+    notes.push(`${speedup(winner, slowest)} faster than ${formatMb(slowest.memoryMb)} MB`);
+  const edge = members.filter((t) => !clear(t) && fasterBeyondNoise(t, winner));
+  if (edge.length > 0) {
+    const names = edge.map((t) => formatMb(t.memoryMb));
+    const verb = edge.length === 1 ? "is" : "are";
+    notes.push(
+      `${names.join(" and ")} MB ${verb} faster but within noise of ${formatPercent(context.tie)} dearer`,
+    );
+  }
+  const detail = notes.length === 0 ? "" : ` (${notes.join("; ")})`;
+  return { winner, reason: `${within}; ${fastestWords}${detail}: ${price(winner, context)}` };
+}
+
+function pickSpeed(eligible: readonly Tier[], context: Context): Pick {
+  const fastest = best(eligible, byMedian, context.cost);
   const tied = eligible.filter((t) =>
     withinNoise(
       t.durationMs.median,
@@ -135,43 +192,40 @@ function pickSpeed(eligible: readonly Tier[]): Pick {
       medianStandardError(fastest),
     ),
   );
-  const winner = best(tied, byCost, byMedian);
-  const price = `${formatUsd(winner.costPerMillionUsd)} per million invocations`;
+  const winner = best(tied, context.cost, byMedian);
+  const size = `${formatMb(winner.memoryMb)} MB`;
   if (winner === fastest) {
-    return {
-      winner,
-      reason: `${winner.memoryMb} MB: fastest, median ${formatDuration(winner.durationMs.median)}; ${price}`,
-    };
+    return { winner, reason: `${size} is the fastest: ${price(winner, context)}` };
   }
+  const cheaper = 1 - context.cost(winner) / context.cost(fastest);
   return {
     winner,
     reason:
-      `${winner.memoryMb} MB: median ${formatDuration(winner.durationMs.median)} is within measurement noise of the ` +
-      `fastest (${fastest.memoryMb} MB, ${formatDuration(fastest.durationMs.median)}) and ` +
-      `${formatPercent(-dearer(winner, fastest))} cheaper; ${price}`,
+      `${size} is as fast as the fastest, ${formatMb(fastest.memoryMb)} MB ` +
+      `(${formatDuration(fastest.durationMs.median)}), within measurement noise, and ` +
+      `${formatPercent(cheaper)} cheaper: ${price(winner, context)}`,
   };
 }
 
-function pickBalanced(eligible: readonly Tier[], { tolerance }: Context): Pick {
-  const cheapest = best(eligible, byCost, byMedian);
-  const limit = cheapest.costPerInvocationUsd * (1 + tolerance);
-  const affordable = eligible.filter((t) => t.costPerInvocationUsd <= limit);
-  const winner = best(affordable, byMedian, byCost);
-  const within = `within ${formatPercent(tolerance)} of the cheapest cost`;
+function pickBalanced(eligible: readonly Tier[], context: Context): Pick {
+  const cheapest = best(eligible, context.cost, byMedian);
+  const limit = context.cost(cheapest) * (1 + context.tolerance);
+  const affordable = eligible.filter((t) => context.cost(t) <= limit);
+  const winner = best(affordable, byMedian, context.cost);
+  const size = `${formatMb(winner.memoryMb)} MB`;
+  const within = `within ${formatPercent(context.tolerance)} of the cheapest cost`;
   if (winner === cheapest) {
     return {
       winner,
-      reason:
-        `${winner.memoryMb} MB: cheapest at ${formatUsd(winner.costPerMillionUsd)} per million invocations, ` +
-        `and no size ${within} is faster (median ${formatDuration(winner.durationMs.median)})`,
+      reason: `${size} is the cheapest, and no size ${within} is faster: ${price(winner, context)}`,
     };
   }
+  const dearer = context.cost(winner) / context.cost(cheapest) - 1;
   return {
     winner,
     reason:
-      `${winner.memoryMb} MB: fastest size ${within} (${cheapest.memoryMb} MB): ` +
-      `${formatPercent(dearer(winner, cheapest))} dearer, ${speedup(winner, cheapest)} faster ` +
-      `(median ${formatDuration(winner.durationMs.median)} vs ${formatDuration(cheapest.durationMs.median)})`,
+      `${size} is the fastest size ${within} (${formatMb(cheapest.memoryMb)} MB): ` +
+      `${formatPercent(dearer)} dearer, ${speedup(winner, cheapest)} faster: ${price(winner, context)}`,
   };
 }
 
@@ -181,11 +235,24 @@ const PICKERS: Record<Strategy, (eligible: readonly Tier[], context: Context) =>
   balanced: pickBalanced,
 };
 
-function checkOptions(options: RecommendOptions): number {
+function checkOptions(options: RecommendOptions): { tolerance: number; tie: number } {
   const tolerance = options.balancedTolerance ?? DEFAULT_BALANCED_TOLERANCE;
   if (!Number.isFinite(tolerance) || tolerance < 0) {
     throw new UsageError(`the balanced cost tolerance must be a fraction >= 0, got ${tolerance}`, {
-      hint: "give it as a fraction, e.g. 0.1 for 10%",
+      hint: "give it as a percentage or a fraction, e.g. 10% or 0.1",
+    });
+  }
+  const tie = options.tieTolerance ?? DEFAULT_TIE_TOLERANCE;
+  if (!Number.isFinite(tie) || tie < 0 || tie > MAX_TIE_TOLERANCE) {
+    throw new UsageError(
+      `the tie tolerance must be from 0 to ${formatPercent(MAX_TIE_TOLERANCE)}, got ${formatPercent(tie)}`,
+      { hint: "give --tie-tolerance about the run-to-run noise, e.g. 2% or 0.02" },
+    );
+  }
+  const rate = options.coldStartRate;
+  if (rate !== undefined && !(rate >= 0 && rate <= 1)) {
+    throw new UsageError(`the cold-start rate must be from 0 to 100%, got ${formatPercent(rate)}`, {
+      hint: "give --cold-start-rate as a percentage, e.g. 1%",
     });
   }
   if (options.maxP95Ms !== undefined && !(options.maxP95Ms > 0)) {
@@ -198,23 +265,50 @@ function checkOptions(options: RecommendOptions): number {
       hint: "pass --strategy cost, --strategy speed or --strategy balanced",
     });
   }
-  return tolerance;
+  return { tolerance, tie };
 }
 
-/** Copies of the tiers with `excluded` set for failed invocations and for the p95 limit. */
-export function markExclusions(tiers: readonly Tier[], maxP95Ms?: number): Tier[] {
+/**
+ * Copies of the tiers with `excluded` set: failed invocations, no warm call
+ * (unless every call is to be cold, rate 1), no cold call when a cold-start
+ * rate needs one, and the p95 limit.
+ */
+export function markExclusions(
+  tiers: readonly Tier[],
+  maxP95Ms?: number,
+  coldStartRate?: number,
+): Tier[] {
   return tiers.map((tier) => {
     const marked: Tier = { ...tier, warnings: [...tier.warnings] };
+    delete marked.excluded;
     const failure = failureExclusion(tier);
+    const coldOnly = coldStartRate === 1 ? undefined : coldOnlyExclusion(tier);
     if (failure !== undefined) marked.excluded = failure;
-    else if (maxP95Ms !== undefined && tier.durationMs.p95 > maxP95Ms) {
+    else if (coldOnly !== undefined) marked.excluded = coldOnly;
+    else if (
+      coldStartRate !== undefined &&
+      coldStartRate > 0 &&
+      tier.coldCostPerInvocationUsd == null
+    ) {
+      marked.excluded = `no cold call measured here, so its cost at a ${formatPercent(coldStartRate)} cold-start rate is unknown`;
+    } else if (maxP95Ms !== undefined && tier.durationMs.p95 > maxP95Ms) {
       marked.excluded = `p95 ${formatDuration(tier.durationMs.p95)} exceeds the limit of ${formatDuration(maxP95Ms)}`;
     }
     return marked;
   });
 }
 
-function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[]): string[] {
+/** Calls behind a size's deciding cost: warm ones, or cold ones when every call is cold. */
+export function decidingCalls(tier: Tier, coldStartRate?: number): number {
+  return coldStartRate === 1 ? tier.coldStarts : tier.warmInvocations;
+}
+
+function edgeWarnings(
+  strategy: Strategy,
+  winner: Tier,
+  measured: readonly Tier[],
+  calls: number,
+): string[] {
   const sizes = measured.map((t) => t.memoryMb);
   const warnings: string[] = [];
   // Lambda sizes run from 128 to 10,240 MB (docs/lambda-facts.md, "Memory and CPU").
@@ -236,22 +330,117 @@ function edgeWarnings(strategy: Strategy, winner: Tier, measured: readonly Tier[
       `${winner.memoryMb} MB is the largest size measured: larger sizes may be ${strategy === "cost" ? "cheaper" : "faster"} still`,
     );
   }
-  if (winner.invocations < FEW_SAMPLES) {
-    warnings.push(
-      `only ${winner.invocations} invocations at ${winner.memoryMb} MB: the figures are rough`,
-    );
+  if (calls < FEW_SAMPLES) {
+    const what = calls === 1 ? "1 call" : `${calls} calls`;
+    warnings.push(`the figures at ${winner.memoryMb} MB rest on ${what}: they are rough`);
   }
   return warnings;
 }
 
 /**
+ * The band and how finely it is resolved: the 95% half-width of the winner's
+ * cost difference to the cheapest (or to the runner-up when the winner is the
+ * cheapest), relative to the cheapest's cost. When that is coarser than the
+ * tolerance, how many warm calls per size would resolve it.
+ */
+function bandOf(
+  eligible: readonly Tier[],
+  winner: Tier,
+  runnerUp: Tier | undefined,
+  context: Context,
+  options: RecommendOptions,
+): Band {
+  const members = bandMembers(eligible, context);
+  const cheapest = best(eligible, context.cost, byMedian);
+  const other = winner !== cheapest ? cheapest : runnerUp;
+  const spread =
+    other === undefined
+      ? Math.SQRT2 * context.se(winner)
+      : Math.hypot(context.se(winner), context.se(other));
+  const resolution = (Z95 * spread) / context.cost(cheapest);
+  const band: Band = {
+    tolerance: context.tie,
+    cheapestMemoryMb: cheapest.memoryMb,
+    sizes: members.map((t) => t.memoryMb),
+    resolution,
+  };
+  // Advice only where thin evidence leaves the band in doubt: some size lies
+  // within the noise of its edge. A clear winner needs no more calls.
+  const limit = context.cost(cheapest) * (1 + context.tie);
+  const doubtful = eligible.some(
+    (t) =>
+      t !== cheapest &&
+      Math.abs(context.cost(t) - limit) < Z95 * Math.hypot(context.se(t), context.se(cheapest)),
+  );
+  if (options.strategy === "cost" && context.tie > 0 && resolution > context.tie && doubtful) {
+    const pair = [winner, ...(other === undefined ? [] : [other])];
+    const calls = Math.max(
+      1,
+      Math.min(...pair.map((t) => decidingCalls(t, options.coldStartRate))),
+    );
+    const needed = Math.ceil(calls * (resolution / context.tie) ** 2);
+    const more = options.moreCalls?.(needed, pair) ?? `about ${needed} warm calls per size`;
+    const per = calls === 1 ? "1 warm call" : `${calls} warm calls`;
+    band.advice =
+      `costs are known to ±${formatPercent(resolution)} from ${per} per size; ` +
+      `${more} would tell sizes ${formatPercent(context.tie)} apart`;
+  }
+  return band;
+}
+
+function runnerUpOf(winner: Tier, runnerUp: Tier, context: Context, rate?: number): RunnerUp {
+  const warmCalls: [number, number] = [decidingCalls(winner, rate), decidingCalls(runnerUp, rate)];
+  return {
+    memoryMb: runnerUp.memoryMb,
+    costDifference: context.cost(runnerUp) - context.cost(winner),
+    warmCalls,
+    enoughCalls: warmCalls.every((n) => n >= MIN_WARM_CALLS_TO_COMPARE),
+  };
+}
+
+/** Why nothing is eligible when no size failed outright: no warm calls, or a gate. */
+function nothingEligible(
+  marked: readonly Tier[],
+  withoutFailures: readonly Tier[],
+  options: RecommendOptions,
+): RecommendOutcome {
+  const overLimit = withoutFailures.filter((t) => t.excluded?.startsWith("p95 "));
+  if (overLimit.length > 0) {
+    const closest = best(overLimit, (t) => t.durationMs.p95);
+    throw new GateError(
+      `no memory size meets the p95 limit of ${formatDuration(options.maxP95Ms ?? 0)}: the closest is ` +
+        `${closest.memoryMb} MB with p95 ${formatDuration(closest.durationMs.p95)}`,
+      {
+        hint: "raise the p95 limit, or measure larger memory sizes if the function can use more CPU",
+      },
+    );
+  }
+  if (withoutFailures.every((t) => coldOnlyExclusion(t) !== undefined)) {
+    return {
+      recommendation: null,
+      tiers: [...marked],
+      reason:
+        "no size has a warm call: every size was called only cold, and a first call's Duration " +
+        "includes one-off work; give each size at least 2 calls (a larger --budget, or -n 2 or more)",
+    };
+  }
+  return {
+    recommendation: null,
+    tiers: [...marked],
+    reason: `no memory size can be recommended (${withoutFailures.map((t) => `${t.memoryMb} MB: ${t.excluded}`).join("; ")})`,
+  };
+}
+
+/**
  * Recommends one of the measured sizes (never an unmeasured one, never one
- * with failures or over the p95 limit) and a timeout. Throws GateError when
- * sizes without failures exist but none meets the p95 limit.
+ * with failures, without a warm call or over the p95 limit) and a timeout,
+ * with the band of sizes that cost the same within the tie tolerance. Throws
+ * GateError when sizes without failures exist but none meets the p95 limit.
  */
 export function recommend(tiers: readonly Tier[], options: RecommendOptions): RecommendOutcome {
-  const tolerance = checkOptions(options);
-  const marked = markExclusions(tiers, options.maxP95Ms);
+  const { tolerance, tie } = checkOptions(options);
+  const rate = options.coldStartRate;
+  const marked = markExclusions(tiers, options.maxP95Ms, rate);
   if (marked.length === 0) {
     return { recommendation: null, tiers: marked, reason: "no memory size was measured" };
   }
@@ -267,50 +456,59 @@ export function recommend(tiers: readonly Tier[], options: RecommendOptions): Re
     };
   }
   const eligible = marked.filter((t) => t.excluded === undefined);
-  if (eligible.length === 0) {
-    const closest = best(withoutFailures, (t) => t.durationMs.p95);
-    throw new GateError(
-      `no memory size meets the p95 limit of ${formatDuration(options.maxP95Ms ?? 0)}: the closest is ` +
-        `${closest.memoryMb} MB with p95 ${formatDuration(closest.durationMs.p95)}`,
-      {
-        hint: "raise the p95 limit, or measure larger memory sizes if the function can use more CPU",
-      },
-    );
-  }
+  if (eligible.length === 0) return nothingEligible(marked, withoutFailures, options);
 
-  const context: Context = { pricing: options.pricing, tolerance };
+  const warmErrors = pooledCostErrors(eligible, options.pricing);
+  const context: Context = { tolerance, tie, cost: (t) => t.costPerInvocationUsd, se: warmErrors };
+  if (rate !== undefined) {
+    const cold = (t: Tier) => t.coldCostPerInvocationUsd ?? t.costPerInvocationUsd;
+    context.cost = (t) => (1 - rate) * t.costPerInvocationUsd + rate * cold(t);
+    // A cold call's own spread is rarely measured (one per size): the pooled warm spread stands in.
+    context.se = (t) =>
+      Math.hypot(
+        (1 - rate) * warmErrors(t),
+        (rate * cold(t) * warmErrors(t)) /
+          t.costPerInvocationUsd /
+          Math.sqrt(Math.max(1, t.coldStarts) / Math.max(1, t.billedDurationMs.count)),
+      );
+    for (const tier of marked) {
+      if (tier.coldCostPerInvocationUsd != null)
+        tier.productionCostPerInvocationUsd = context.cost(tier);
+    }
+  }
   const pick = PICKERS[options.strategy];
   const { winner, reason } = pick(eligible, context);
+  const others = eligible.filter((t) => t !== winner);
+  // The runner-up is what the same strategy picks without the winner.
+  const runnerUp = others.length > 0 ? pick(others, context).winner : undefined;
+  const band = bandOf(eligible, winner, runnerUp, context, options);
   const timeout = recommendTimeout(winner, marked, options.currentTimeoutSeconds);
   const recommendation: Recommendation = {
     memoryMb: winner.memoryMb,
     timeoutSeconds: timeout.timeoutSeconds,
     strategy: options.strategy,
     expectedDurationMs: winner.durationMs.median,
-    expectedCostPerInvocationUsd: winner.costPerInvocationUsd,
-    reason,
+    expectedCostPerInvocationUsd: context.cost(winner),
+    reason: band.advice === undefined ? reason : `${reason}; ${band.advice}`,
+    band,
     timeoutReason: timeout.reason,
     warnings: [
       ...winner.warnings,
-      ...edgeWarnings(options.strategy, winner, marked),
+      ...edgeWarnings(options.strategy, winner, marked, decidingCalls(winner, rate)),
       ...timeout.warnings,
     ],
   };
-
-  const others = eligible.filter((t) => t !== winner);
-  if (others.length > 0) {
-    // The runner-up is what the same strategy picks without the winner.
-    const runnerUp = pick(others, context).winner;
-    const difference = runnerUp.costPerInvocationUsd - winner.costPerInvocationUsd;
-    const se = differenceStandardError(
-      costStandardError(winner, options.pricing),
-      costStandardError(runnerUp, options.pricing),
-    );
-    recommendation.confidence = {
-      runnerUpMemoryMb: runnerUp.memoryMb,
-      costDifference: difference,
-      interval: [difference - 1.96 * se, difference + 1.96 * se],
-      level: 0.95,
+  if (runnerUp !== undefined) recommendation.runnerUp = runnerUpOf(winner, runnerUp, context, rate);
+  if (rate !== undefined) {
+    const { coldStartRate: _rate, ...steadyOptions } = options;
+    const steady = recommend(tiers, steadyOptions);
+    const steadyMb = steady.recommendation?.memoryMb ?? null;
+    recommendation.coldStarts = {
+      rate,
+      source: options.coldStartSource ?? "--cold-start-rate",
+      billInit: options.billInit ?? true,
+      steadyStateMemoryMb: steadyMb,
+      changesPick: steadyMb !== winner.memoryMb,
     };
   }
   return { recommendation, tiers: marked };

@@ -8,6 +8,8 @@ import { createFixedGridPlanner, type Planner } from "./plan.js";
 export interface PlannerContext {
   pricing: Pricing;
   strategy: Strategy;
+  /** `--tie-tolerance`: the planner settles the band the recommendation states. */
+  tieTolerance?: number;
 }
 
 type PlannerFactories = {
@@ -23,6 +25,7 @@ export const planners: PlannerFactories = {
       sizes: plan.sizes,
       pricing: context.pricing,
       strategy: context.strategy,
+      ...(context.tieTolerance !== undefined && { tieTolerance: context.tieTolerance }),
       ...(plan.capacity !== undefined && { capacity: plan.capacity }),
     }),
 };

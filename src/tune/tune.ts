@@ -4,6 +4,7 @@ import {
   SCHEMA_VERSION,
   type Strategy,
   type TargetKind,
+  type Tier,
 } from "../document/result.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
@@ -30,6 +31,14 @@ export interface ResultOptions {
   strategy: Strategy;
   maxP95Ms?: number;
   balancedTolerance?: number;
+  /** `--tie-tolerance`, a fraction (default 2%). */
+  tieTolerance?: number;
+  /** Production's share of cold starts, a fraction; absent: the steady state decides. */
+  coldStartRate?: number;
+  /** Where the rate came from, in words (`--cold-start-rate`, an analysis file). */
+  coldStartSource?: string;
+  /** Bill a cold call's Init (default); false: the rule before August 2025. */
+  billInit?: boolean;
   toolVersion: string;
   now: () => Date;
 }
@@ -53,7 +62,11 @@ export interface TuneOptions extends Omit<ResultOptions, "planSummary"> {
 export async function tune(options: TuneOptions): Promise<ResultDocument> {
   const sweep = await runSweep({
     target: options.target,
-    planner: createPlanner(options.plan, options),
+    planner: createPlanner(options.plan, {
+      pricing: options.pricing,
+      strategy: options.strategy,
+      ...(options.tieTolerance !== undefined && { tieTolerance: options.tieTolerance }),
+    }),
     payload: options.payload,
     concurrency: options.concurrency,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
@@ -83,6 +96,26 @@ export function summarizePlan(
   }
 }
 
+/**
+ * How to get more warm calls per size, in the plan's own terms: a larger
+ * budget for the adaptive planner (what those sizes lack, on top of what was
+ * spent, rounded up to 5), a larger -n for a grid (its first call is cold).
+ */
+function moreCallsFor(
+  plan: ResultDocument["plan"],
+  spent: number,
+): (perSize: number, sizes: readonly Tier[]) => string {
+  return (perSize, sizes) => {
+    if (plan.budget === null) {
+      const cold = sizes.some((t) => t.coldStarts > 0) ? 1 : 0;
+      return `-n ${perSize + cold}`;
+    }
+    let lacking = 0;
+    for (const tier of sizes) lacking += Math.max(0, perSize - tier.warmInvocations);
+    return `a budget of about ${Math.ceil((spent + lacking) / 5) * 5}`;
+  };
+}
+
 /** The result document for records already measured (also used by benchmarks). */
 export function buildResult(
   options: ResultOptions,
@@ -90,7 +123,8 @@ export function buildResult(
   notes: ReadonlyMap<number, readonly string[]> = new Map(),
 ): ResultDocument {
   const { info, pricing } = options;
-  const measured = buildTiers(records, pricing).map((tier) => ({
+  const billInit = options.billInit ?? true;
+  const measured = buildTiers(records, pricing, { billInit }).map((tier) => ({
     ...tier,
     warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
   }));
@@ -102,6 +136,13 @@ export function buildResult(
     ...(options.balancedTolerance !== undefined && {
       balancedTolerance: options.balancedTolerance,
     }),
+    ...(options.tieTolerance !== undefined && { tieTolerance: options.tieTolerance }),
+    ...(options.coldStartRate !== undefined && {
+      coldStartRate: options.coldStartRate,
+      coldStartSource: options.coldStartSource ?? "--cold-start-rate",
+    }),
+    billInit,
+    moreCalls: moreCallsFor(options.planSummary, records.length),
     ...(info.currentTimeoutSeconds !== undefined && {
       currentTimeoutSeconds: info.currentTimeoutSeconds,
     }),
@@ -109,17 +150,21 @@ export function buildResult(
   const warnings = [...info.warnings];
   if (outcome.recommendation === null) warnings.push(outcome.reason);
   const coldOnly = measured.filter((t) => t.warmInvocations === 0 && t.coldStarts > 0);
-  if (coldOnly.length > 0) {
+  if (coldOnly.length > 0 && options.coldStartRate !== 1) {
+    const which = formatSizes(coldOnly.map((t) => t.memoryMb));
     warnings.push(
-      `${formatSizes(coldOnly.map((t) => t.memoryMb))} measured only with cold starts: their ` +
-        "cost is the Duration billed to the ms, without Init Duration, as a warm call would be billed",
+      `${which} had only a cold call: not compared, since a first call's Duration includes ` +
+        "one-off work; their cold calls are shown apart",
     );
   }
   // Seeded, so the same run gives the same interval.
   const random = createRandom(deriveSeed(options.planSummary.seed, CONFIDENCE_SEED_SALT));
   const recommendation =
     outcome.recommendation &&
-    withBootstrapConfidence(outcome.recommendation, records, pricing, random);
+    withBootstrapConfidence(outcome.recommendation, records, pricing, random, {
+      ...(options.coldStartRate !== undefined && { coldStartRate: options.coldStartRate }),
+      billInit,
+    });
 
   const doc: ResultDocument = {
     schemaVersion: SCHEMA_VERSION,
