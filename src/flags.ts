@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { formatPercent } from "./format.js";
 
 /**
  * Command-line values, checked: each parser names the flag and the fix when
@@ -52,13 +53,38 @@ export function parsePositiveNumber(flag: string, value: string, unit: string): 
   return number;
 }
 
-/** A percentage, `10%` or `10`, as a fraction (0.1). */
-export function parsePercent(flag: string, value: string): number {
-  const number = Number(value.replace(/%$/, ""));
-  if (!Number.isFinite(number) || number < 0) {
-    throw new UsageError(`${flag} must be a percentage, not '${value}'`, {
-      hint: `e.g. ${flag} 10%`,
+/**
+ * A share, written as a percentage (`2%`) or a fraction (`0.02`): both mean
+ * two percent, on every flag that takes one. A bare number of 1 or more is
+ * refused as ambiguous (`2`: 2% or 200%?), and so is anything above `max`.
+ */
+export function parseFraction(flag: string, text: string, limits: { max?: number } = {}): number {
+  const trimmed = text.trim();
+  const percent = trimmed.endsWith("%");
+  const digits = percent ? trimmed.slice(0, -1).trim() : trimmed;
+  const number = digits === "" ? Number.NaN : Number(digits);
+  const example = `${flag} 2% (or 0.02)`;
+  if (!Number.isFinite(number)) {
+    throw new UsageError(`${flag} must be a percentage or a fraction, not '${text}'`, {
+      hint: `e.g. ${example}`,
     });
   }
-  return number / 100;
+  const fraction = percent ? number / 100 : number;
+  if (fraction < 0) {
+    throw new UsageError(`${flag} cannot be negative, got '${text}'`, { hint: `e.g. ${example}` });
+  }
+  if (!percent && number >= 1) {
+    throw new UsageError(
+      `${flag} ${trimmed} is ambiguous: ${trimmed}% or ${formatPercent(number)}?`,
+      {
+        hint: `write the percent sign (${flag} ${trimmed}%) or a fraction below 1 (${flag} ${number / 100} for ${trimmed}%)`,
+      },
+    );
+  }
+  if (limits.max !== undefined && fraction > limits.max) {
+    throw new UsageError(`${flag} ${trimmed} is above ${formatPercent(limits.max)}`, {
+      hint: `give ${flag} from 0 to ${formatPercent(limits.max)}, e.g. ${example}`,
+    });
+  }
+  return fraction;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { UsageError } from "../src/errors.js";
-import { parseNonNegativeInt, parsePositiveInt } from "../src/flags.js";
+import { parseFraction, parseNonNegativeInt, parsePositiveInt } from "../src/flags.js";
 
 function assertUsageError(run: () => unknown, pattern: RegExp): void {
   assert.throws(run, (error: unknown) => {
@@ -29,5 +29,41 @@ describe("parsePositiveInt and parseNonNegativeInt", () => {
       assertUsageError(() => parsePositiveInt("-n", text), /-n must be/);
       assertUsageError(() => parseNonNegativeInt("--seed", text), /--seed must be/);
     }
+  });
+});
+
+describe("parseFraction: one meaning for a share on every flag", () => {
+  it("reads 2% and 0.02 alike, as two percent", () => {
+    assert.equal(parseFraction("--tie-tolerance", "2%"), 0.02);
+    assert.equal(parseFraction("--tie-tolerance", "0.02"), 0.02);
+    assert.equal(parseFraction("--tie-tolerance", " 10% "), 0.1);
+    assert.equal(parseFraction("--tie-tolerance", "0"), 0);
+    assert.equal(parseFraction("--cold-start-rate", "100%", { max: 1 }), 1);
+  });
+
+  it("refuses a bare number of 1 or more as ambiguous, naming both readings", () => {
+    assertUsageError(
+      () => parseFraction("--tie-tolerance", "2"),
+      /--tie-tolerance 2 is ambiguous: 2% or 200%\?/,
+    );
+    assertUsageError(() => parseFraction("--cold-start-rate", "1"), /ambiguous: 1% or 100%\?/);
+  });
+
+  it("refuses negatives, garbage and values above the flag's maximum", () => {
+    assertUsageError(
+      () => parseFraction("--tie-tolerance", "-1%"),
+      /--tie-tolerance cannot be negative/,
+    );
+    assertUsageError(() => parseFraction("--tie-tolerance", "-0.01"), /cannot be negative/);
+    assertUsageError(() => parseFraction("--tie-tolerance", "lots"), /percentage or a fraction/);
+    assertUsageError(() => parseFraction("--tie-tolerance", "%"), /percentage or a fraction/);
+    assertUsageError(
+      () => parseFraction("--tie-tolerance", "60%", { max: 0.5 }),
+      /--tie-tolerance 60% is above 50%/,
+    );
+    assertUsageError(
+      () => parseFraction("--cold-start-rate", "101%", { max: 1 }),
+      /--cold-start-rate 101% is above 100%/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import type { Comparison } from "../document/comparison.js";
 import type { ResultDocument } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
+import { parseFraction } from "../flags.js";
 import { formatPercent } from "../format.js";
 import { compareResults } from "../model/compare.js";
 import { type CliIo, write } from "./io.js";
@@ -12,23 +13,9 @@ export interface BaselineOptions {
   force: boolean;
 }
 
-/** `--fail-on-regression`: "10%" or a fraction such as "0.1". */
+/** `--fail-on-regression`: "10%" or a fraction such as "0.1" (flags.ts, parseFraction). */
 export function parseThreshold(text: string): number {
-  const trimmed = text.trim();
-  const percent = trimmed.endsWith("%");
-  const number = Number(percent ? trimmed.slice(0, -1) : trimmed);
-  const fraction = percent ? number / 100 : number;
-  if (trimmed === "" || trimmed === "%" || !Number.isFinite(number) || fraction < 0) {
-    throw new UsageError(`--fail-on-regression must be a percentage or a fraction, not '${text}'`, {
-      hint: "e.g. --fail-on-regression 10% (or 0.1)",
-    });
-  }
-  if (!percent && fraction >= 1) {
-    throw new UsageError(`--fail-on-regression ${text} is ambiguous: ${text}% or ${text}00%?`, {
-      hint: `write the percent sign (--fail-on-regression ${text}%) or a fraction below 1 (0.1 for 10%)`,
-    });
-  }
-  return fraction;
+  return parseFraction("--fail-on-regression", text);
 }
 
 /** `--baseline`, `--fail-on-regression` and `--force` of `run`, checked (commander's raw options). */

@@ -17,6 +17,8 @@ export interface ReportOptions {
   output?: string;
   /** Write the rendering to this file instead of stdout. */
   out?: string;
+  /** The detail behind the recommendation, not only its paragraph. */
+  verbose?: boolean;
 }
 
 /** `lambda-tune report result.json`: renders a saved result document again, in any output format. */
@@ -37,6 +39,7 @@ export async function reportCommand(
     // A file is read later, elsewhere: no escape codes in it.
     color: !toFile && useColor(io),
     width: Math.max(60, Math.min(io.columns, 140)),
+    verbose: options.verbose === true,
     ...fittedCurve(doc),
   });
   if (options.out === undefined) await write(io.stdout, text);

@@ -78,6 +78,12 @@ export async function runCommand(
       ...(settings.balancedTolerance !== undefined && {
         balancedTolerance: settings.balancedTolerance,
       }),
+      ...(settings.tieTolerance !== undefined && { tieTolerance: settings.tieTolerance }),
+      ...(settings.coldStartRate !== undefined && {
+        coldStartRate: settings.coldStartRate.rate,
+        coldStartSource: settings.coldStartRate.source,
+      }),
+      billInit: settings.billInit,
       targetKind: target.kind,
       toolVersion: VERSION,
       now: io.now,
@@ -110,6 +116,7 @@ export async function runCommand(
     renderResult(doc, settings.output, {
       color,
       width: Math.max(60, Math.min(io.columns, 140)),
+      verbose: settings.verbose,
       ...(fit !== null && { predict: (memoryMb: number) => predict(fit, memoryMb) }),
       ...(comparison && { comparison: comparison.comparison }),
     }),

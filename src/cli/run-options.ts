@@ -4,8 +4,8 @@ import type { Strategy } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import {
   oneOf,
+  parseFraction,
   parseNonNegativeInt,
-  parsePercent,
   parsePositiveInt,
   parsePositiveNumber,
   type RawOptions,
@@ -13,11 +13,13 @@ import {
 } from "../flags.js";
 import { MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
+import { MAX_TIE_TOLERANCE } from "../model/recommend.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
 import { targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
 import { parseBaselineOptions } from "./baseline.js";
+import { type ColdStartRate, parseColdStartRate } from "./cold-start-rate.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
 
@@ -43,6 +45,14 @@ export interface RunSettings {
   concurrency: number;
   strategy: Strategy;
   balancedTolerance: number | undefined;
+  /** `--tie-tolerance`, a fraction; undefined: the default (2%). */
+  tieTolerance: number | undefined;
+  /** `--cold-start-rate`, `--cold-starts-from` or `--cold`; undefined: the steady state decides. */
+  coldStartRate: ColdStartRate | undefined;
+  /** `--no-bill-init`: cold calls billed on Duration alone (Lambda's rule before August 2025). */
+  billInit: boolean;
+  /** `--verbose`: the detail behind the recommendation, not only its paragraph. */
+  verbose: boolean;
   maxP95Ms: number | undefined;
   region: string | undefined;
   architecture: string | undefined;
@@ -145,6 +155,7 @@ export async function parseRunOptions(
   const price = textOption(raw, "pricePerGbSecond");
   const request = textOption(raw, "pricePerRequest");
   const tolerance = textOption(raw, "balancedTolerance");
+  const tie = textOption(raw, "tieTolerance");
   const seed = textOption(raw, "seed");
   const concurrency = textOption(raw, "concurrency");
   const budget = textOption(raw, "budget");
@@ -167,7 +178,14 @@ export async function parseRunOptions(
     concurrency: concurrency === undefined ? 1 : parsePositiveInt("--concurrency", concurrency),
     strategy: oneOf("--strategy", textOption(raw, "strategy") ?? "cost", STRATEGIES),
     balancedTolerance:
-      tolerance === undefined ? undefined : parsePercent("--balanced-tolerance", tolerance),
+      tolerance === undefined ? undefined : parseFraction("--balanced-tolerance", tolerance),
+    tieTolerance:
+      tie === undefined
+        ? undefined
+        : parseFraction("--tie-tolerance", tie, { max: MAX_TIE_TOLERANCE }),
+    coldStartRate: await parseColdStartRate(raw, cwd, target.kind),
+    billInit: raw.billInit !== false,
+    verbose: raw.verbose === true,
     maxP95Ms: maxP95 === undefined ? undefined : parsePositiveNumber("--max-p95", maxP95, "ms"),
     region: textOption(raw, "region"),
     architecture: textOption(raw, "architecture"),

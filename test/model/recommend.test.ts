@@ -202,6 +202,66 @@ describe("recommend, the equivalence band", () => {
   });
 });
 
+describe("recommend, production cold starts", () => {
+  // Warm: 128 MB x 100 ms = 12,800 beats 1,024 MB x 13 ms = 13,312 (4% dearer). Cold: 128 MB
+  // inits slowly (3,000 ms), so 128 x 3,100 = 396,800 against 1,024 x 215 = 220,160.
+  const sweep = [
+    record(128, 100, { initDurationMs: 3000, billedDurationMs: 3100 }),
+    ...records(128, around(100, 1)),
+    record(1024, 15, { initDurationMs: 200, billedDurationMs: 215 }),
+    ...records(1024, around(13, 0)),
+  ];
+
+  it("weighs each size as (1 - r) x warm + r x cold, and says the rate moved the pick", () => {
+    assert.equal(recommended(sweep).memoryMb, 128);
+    const outcome = run(sweep, { coldStartRate: 0.01 });
+    const rec = outcome.recommendation!;
+    assert.equal(rec.memoryMb, 1024);
+    assert.deepEqual(rec.coldStarts, {
+      rate: 0.01,
+      source: "--cold-start-rate",
+      billInit: true,
+      steadyStateMemoryMb: 128,
+      changesPick: true,
+    });
+    const at128 = outcome.tiers.find((t) => t.memoryMb === 128)!;
+    const expected = 0.99 * at128.costPerInvocationUsd + 0.01 * at128.coldCostPerInvocationUsd!;
+    assert.ok(Math.abs(at128.productionCostPerInvocationUsd! - expected) < 1e-15);
+    assert.equal(
+      rec.expectedCostPerInvocationUsd,
+      outcome.tiers[1]!.productionCostPerInvocationUsd,
+    );
+  });
+
+  it("keeps the pick below the rate where it turns, and says so", () => {
+    const rec = recommended(sweep, { coldStartRate: 0.001 });
+    assert.equal(rec.memoryMb, 128);
+    assert.equal(rec.coldStarts?.changesPick, false);
+  });
+
+  it("bills Init only when asked: under the old rule the slow init costs nothing", () => {
+    const old = recommend(buildTiers(sweep, NO_FEE, { billInit: false }), {
+      strategy: "cost",
+      pricing: NO_FEE,
+      coldStartRate: 0.01,
+      billInit: false,
+    }).recommendation!;
+    assert.equal(old.memoryMb, 128);
+    assert.equal(old.coldStarts?.billInit, false);
+  });
+
+  it("cannot cost a size without a cold call at a rate, and says why", () => {
+    const outcome = run([...sweep, ...records(512, around(25, 0))], { coldStartRate: 0.01 });
+    const at512 = outcome.tiers.find((t) => t.memoryMb === 512)!;
+    assert.match(at512.excluded ?? "", /no cold call measured here.*1% cold-start rate/);
+  });
+
+  it("refuses a rate outside 0..100%", () => {
+    assert.throws(() => run(sweep, { coldStartRate: -0.01 }), UsageError);
+    assert.throws(() => run(sweep, { coldStartRate: 1.01 }), UsageError);
+  });
+});
+
 describe("recommend, strategies speed and balanced", () => {
   const sweep = [
     ...records(256, around(40, 1)), // 10240

@@ -9,7 +9,8 @@ export const registerReport: RegisterCommand = (program, { io, setExitCode }) =>
     .argument("<file>", "a result document written by lambda-tune run")
     .option("--output <format>", "table (default), markdown, html or json")
     .option("--out <file>", "write the rendering to this file instead of stdout")
-    .action(async (file: string, options: { output?: string; out?: string }) => {
+    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
+    .action(async (file: string, options: { output?: string; out?: string; verbose?: boolean }) => {
       const { reportCommand } = await import("../report-command.js");
       setExitCode(await reportCommand(file, options, io));
     });

@@ -32,8 +32,24 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--concurrency <N>", "invocations in flight at once (default 1)")
     .option("--strategy <name>", "cost (default), speed or balanced")
     .option(
-      "--balanced-tolerance <percent>",
-      "balanced: cost tolerance over the cheapest (default 10%)",
+      "--tie-tolerance <share>",
+      "sizes this much dearer than the cheapest cost the same; under cost the fastest of them wins (default 2%; 2% or 0.02, at most 50%)",
+    )
+    .option(
+      "--balanced-tolerance <share>",
+      "balanced: cost tolerance over the cheapest (default 10%; 10% or 0.1)",
+    )
+    .option(
+      "--cold-start-rate <share>",
+      "production's share of cold starts, weighed into each size's cost: (1 - r) x warm + r x cold (1% or 0.01)",
+    )
+    .option(
+      "--cold-starts-from <analysis.json>",
+      "the cold-start rate measured by `lambda-tune analyze --json` on production logs",
+    )
+    .option(
+      "--no-bill-init",
+      "bill a cold call on Duration alone, not Init (Lambda's rule before August 2025); local: also in its REPORT lines",
     )
     .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
     .option(
@@ -67,6 +83,7 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--json", "print only the result document (JSON) on stdout")
     .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
+    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
     .option("-q, --quiet", "no progress on stderr")
     .action(async (fn: string, options: Record<string, unknown>) => {
       const { runCommand } = await import("../run-command.js");
