@@ -108,14 +108,43 @@ function fasterBeyondNoise(t: Tier, than: Tier): boolean {
   return a < b && !withinNoise(a, medianStandardError(t), b, medianStandardError(than));
 }
 
-/** The measured sizes within `tie` of the cheapest cost, ascending. */
-function bandMembers(eligible: readonly Tier[], context: Context): Tier[] {
+/**
+ * How far a cost may lie from the band's edge, in standard errors of its
+ * difference to the cheapest, before the data say on which side it is.
+ */
+const EDGE_NOISE_Z = NOISE_STANDARD_ERRORS;
+
+/** The cheapest size and the edge of the band: the cheapest cost plus the tolerance. */
+function edgeOf(eligible: readonly Tier[], context: Context): { cheapest: Tier; limit: number } {
   const cheapest = best(eligible, context.cost, byMedian);
-  const limit = context.cost(cheapest) * (1 + context.tie);
+  return { cheapest, limit: context.cost(cheapest) * (1 + context.tie) };
+}
+
+/** Standard errors between `t`'s cost and the band's edge (positive: beyond it). */
+function beyondEdge(t: Tier, eligible: readonly Tier[], context: Context): number {
+  const { cheapest, limit } = edgeOf(eligible, context);
+  if (t === cheapest) return Number.NEGATIVE_INFINITY;
   // A relative slack of 1e-9 keeps exactly equal costs in whatever order they were summed.
+  const distance = context.cost(t) - limit * (1 + 1e-9);
+  const se = Math.hypot(context.se(t), (1 + context.tie) * context.se(cheapest));
+  if (se > 0) return distance / se;
+  return distance > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
+}
+
+/**
+ * The band: the measured sizes whose cost may be within `tie` of the
+ * cheapest, that is within the tolerance or within noise of it. Thin
+ * evidence widens it; more calls narrow it to the sizes truly within. Ascending.
+ */
+function bandMembers(eligible: readonly Tier[], context: Context): Tier[] {
   return eligible
-    .filter((t) => context.cost(t) <= limit * (1 + 1e-9))
+    .filter((t) => beyondEdge(t, eligible, context) < EDGE_NOISE_Z)
     .sort((a, b) => a.memoryMb - b.memoryMb);
+}
+
+/** Inside the band beyond noise: what the data say is within the tolerance. */
+function clearlyInside(t: Tier, eligible: readonly Tier[], context: Context): boolean {
+  return beyondEdge(t, eligible, context) <= -EDGE_NOISE_Z;
 }
 
 /** "128-1,792 MB" when the band holds every eligible size in its range, else the list. */
@@ -134,52 +163,48 @@ function price(tier: Tier, context: Context): string {
   return `${formatUsd(context.cost(tier) * 1e6)} per 1M invocations, median ${formatDuration(tier.durationMs.median)}`;
 }
 
-/**
- * Standard errors by which a band member must lie inside the band's edge to
- * be picked: the fastest member sits at the edge by the luck of its draws
- * more often than by its cost (the winner's curse), so a member within noise
- * of the edge is named but not picked.
- */
-const EDGE_MARGIN_Z = NOISE_STANDARD_ERRORS;
+/** "1,792 MB is" or "3 faster sizes (1,536-1,792 MB) are". */
+function fasterWords(tiers: readonly Tier[]): string {
+  if (tiers.length === 1) return `${formatMb(tiers[0]!.memoryMb)} MB is faster`;
+  const sizes = tiers.map((t) => t.memoryMb);
+  return `${tiers.length} faster sizes (${formatMb(Math.min(...sizes))}-${formatMb(Math.max(...sizes))} MB) are`;
+}
 
 /**
- * `cost`: the sizes within the tie tolerance of the cheapest cost the same;
- * the fastest of them wins (of sizes equally fast within noise, the cheaper),
- * unless it lies within noise of the band's edge.
+ * `cost`: the sizes in the band cost the same; the fastest of them that is
+ * within the tolerance beyond noise wins (of sizes equally fast within noise,
+ * the cheaper). A faster size only within noise of the band's edge is named,
+ * not picked: the fastest member sits at the edge by the luck of its draws
+ * more often than by its cost (the winner's curse).
  */
 function pickCost(eligible: readonly Tier[], context: Context): Pick {
   const members = bandMembers(eligible, context);
-  const cheapest = best(eligible, context.cost, byMedian);
-  const limit = context.cost(cheapest) * (1 + context.tie);
-  const clear = (t: Tier) =>
-    t === cheapest ||
-    context.cost(t) + EDGE_MARGIN_Z * Math.hypot(context.se(t), context.se(cheapest)) <= limit;
-  const inside = members.filter(clear);
+  const inside = members.filter((t) => clearlyInside(t, eligible, context));
   const fastest = best(inside, byMedian, context.cost);
   const tied = inside.filter((t) => t === fastest || !fasterBeyondNoise(fastest, t));
   const winner = best(tied, context.cost, byMedian);
   const size = `${formatMb(winner.memoryMb)} MB`;
-  if (members.length === 1)
+  const tolerance = formatPercent(context.tie);
+  if (members.length === 1) {
     return { winner, reason: `${size} is the cheapest: ${price(winner, context)}` };
-  const slowest = best(members, (t) => -t.durationMs.median);
-  const within = `${bandWords(members, eligible)} cost the same within ${formatPercent(context.tie)}`;
-  const fastestWords =
+  }
+  const doubtful = members.filter((t) => !inside.includes(t));
+  const verb = doubtful.length === 0 ? "cost the same" : "may cost the same";
+  const within = `${bandWords(members, eligible)} ${verb} within ${tolerance}`;
+  let picked =
     winner === fastest
       ? `${size} is the fastest of them`
       : `${size} is the cheaper of the fastest, equally fast within noise`;
+  if (doubtful.length > 0) picked += ` clearly within ${tolerance}`;
   const notes: string[] = [];
-  if (winner !== slowest)
+  const slowest = best(members, (t) => -t.durationMs.median);
+  if (winner !== slowest) {
     notes.push(`${speedup(winner, slowest)} faster than ${formatMb(slowest.memoryMb)} MB`);
-  const edge = members.filter((t) => !clear(t) && fasterBeyondNoise(t, winner));
-  if (edge.length > 0) {
-    const names = edge.map((t) => formatMb(t.memoryMb));
-    const verb = edge.length === 1 ? "is" : "are";
-    notes.push(
-      `${names.join(" and ")} MB ${verb} faster but within noise of ${formatPercent(context.tie)} dearer`,
-    );
   }
+  const faster = doubtful.filter((t) => fasterBeyondNoise(t, winner));
+  if (faster.length > 0) notes.push(`${fasterWords(faster)} but may be over ${tolerance} dearer`);
   const detail = notes.length === 0 ? "" : ` (${notes.join("; ")})`;
-  return { winner, reason: `${within}; ${fastestWords}${detail}: ${price(winner, context)}` };
+  return { winner, reason: `${within}; ${picked}${detail}: ${price(winner, context)}` };
 }
 
 function pickSpeed(eligible: readonly Tier[], context: Context): Pick {
@@ -365,13 +390,8 @@ function bandOf(
     resolution,
   };
   // Advice only where thin evidence leaves the band in doubt: some size lies
-  // within the noise of its edge. A clear winner needs no more calls.
-  const limit = context.cost(cheapest) * (1 + context.tie);
-  const doubtful = eligible.some(
-    (t) =>
-      t !== cheapest &&
-      Math.abs(context.cost(t) - limit) < Z95 * Math.hypot(context.se(t), context.se(cheapest)),
-  );
+  // within noise of its edge. A clear winner needs no more calls.
+  const doubtful = members.some((t) => !clearlyInside(t, eligible, context));
   if (options.strategy === "cost" && context.tie > 0 && resolution > context.tie && doubtful) {
     const pair = [winner, ...(other === undefined ? [] : [other])];
     const calls = Math.max(
