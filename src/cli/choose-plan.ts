@@ -1,4 +1,5 @@
 import type { Plan } from "../document/plan.js";
+import { UsageError } from "../errors.js";
 import { everyMemorySize } from "../lambda.js";
 import type { Target } from "../targets/target.js";
 import { validateBudget } from "../tune/budget.js";
@@ -22,7 +23,16 @@ export interface ChosenPlan {
 export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
   const adaptive =
     settings.budget !== undefined || (settings.memory === "default" && !settings.invocationsGiven);
+  const payloads = settings.payloads.events.length;
   if (!adaptive) {
+    // A size's first call is cold on a live target: every payload needs a warm call after it.
+    if (payloads > 1 && settings.invocations < payloads + 1) {
+      throw new UsageError(
+        `${payloads} payloads are more than -n ${settings.invocations} calls at one size allow: ` +
+          `each payload needs a warm call there, after the cold first call (${payloads} + 1 = ${payloads + 1})`,
+        { hint: `give -n ${payloads + 1} or more, or fewer payloads in --payload-file` },
+      );
+    }
     return {
       plan: { kind: "grid", sizes: settings.sizes, invocationsPerSize: settings.invocations },
       notes: [],
@@ -43,6 +53,7 @@ export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
     ...(settings.invocationsGiven && { invocations: settings.invocations }),
     sizes,
     ...(capacity && { capacity }),
+    payloads,
   });
   return { plan: { kind: "adaptive", budget, sizes, ...(capacity && { capacity }) }, notes };
 }

@@ -70,7 +70,18 @@ export async function runCommand(
       info,
       plan,
       seed: settings.seed,
-      payload: settings.payload,
+      payload: settings.payloads.events[0]!,
+      ...(settings.payloads.events.length > 1 && {
+        events: settings.payloads.events,
+        payloads: {
+          mix: {
+            labels: settings.payloads.labels,
+            weights: settings.payloads.weights,
+            seed: settings.seed,
+          },
+          previews: settings.payloads.previews,
+        },
+      }),
       concurrency: settings.concurrency,
       pricing,
       strategy: settings.strategy,

@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import type { Strategy } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import {
@@ -20,6 +18,7 @@ import type { Target, TargetDefinition, TargetRequest } from "../targets/target.
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
 import { parseBaselineOptions } from "./baseline.js";
 import { type ColdStartRate, parseColdStartRate } from "./cold-start-rate.js";
+import { type Payloads, readPayloads } from "./payloads.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
 
@@ -41,7 +40,8 @@ export interface RunSettings {
   invocationsGiven: boolean;
   /** `--budget`: total invocations for the adaptive planner. */
   budget: number | undefined;
-  payload: string;
+  /** `--payload` or `--payload-file`: one event, or several with weights. */
+  payloads: Payloads;
   concurrency: number;
   strategy: Strategy;
   balancedTolerance: number | undefined;
@@ -84,37 +84,6 @@ function chooseTarget(functionArg: string, raw: RawOptions, cwd: string): Target
   const claimed = targets.find((target) => target.claims(functionArg, raw, cwd));
   if (claimed === undefined) throw new Error(`no target claims ${functionArg}`);
   return claimed;
-}
-
-async function readPayload(raw: RawOptions, cwd: string): Promise<string> {
-  const inline = textOption(raw, "payload");
-  const file = textOption(raw, "payloadFile");
-  if (inline !== undefined && file !== undefined) {
-    throw new UsageError("--payload and --payload-file were both given", {
-      hint: "keep one of them",
-    });
-  }
-  let payload = inline ?? "{}";
-  let source = "--payload";
-  if (file !== undefined) {
-    source = file;
-    try {
-      payload = await readFile(resolve(cwd, file), "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read the payload file ${file}`, {
-        hint: "check the path given to --payload-file",
-        cause: error,
-      });
-    }
-  }
-  try {
-    JSON.parse(payload);
-  } catch (error) {
-    throw new UsageError(`the payload in ${source} is not JSON: ${(error as Error).message}`, {
-      hint: `give an event as JSON, e.g. --payload '{"key":"value"}'`,
-    });
-  }
-  return payload;
 }
 
 export async function parseRunOptions(
@@ -174,7 +143,7 @@ export async function parseRunOptions(
       invocationsText === undefined
         ? DEFAULT_INVOCATIONS
         : parsePositiveInt("--invocations", invocationsText),
-    payload: await readPayload(raw, cwd),
+    payloads: await readPayloads(raw, cwd),
     concurrency: concurrency === undefined ? 1 : parsePositiveInt("--concurrency", concurrency),
     strategy: oneOf("--strategy", textOption(raw, "strategy") ?? "cost", STRATEGIES),
     balancedTolerance:

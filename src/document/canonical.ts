@@ -30,6 +30,7 @@ const tier: Shape = {
     "costPerMillionUsd",
     "coldCostPerInvocationUsd",
     "productionCostPerInvocationUsd",
+    "payloads",
     "excluded",
     "warnings",
   ],
@@ -39,6 +40,18 @@ const tier: Shape = {
     billedDurationMs: distribution,
     initDurationMs: distribution,
     coldDurationMs: distribution,
+    payloads: {
+      keys: [
+        "payload",
+        "weight",
+        "invocations",
+        "warmInvocations",
+        "errors",
+        "medianDurationMs",
+        "costPerInvocationUsd",
+        "costStdDevUsd",
+      ],
+    },
   },
 };
 
@@ -85,6 +98,7 @@ export const RESULT_SHAPE: Shape = {
     "pricing",
     "current",
     "plan",
+    "payloads",
     "tiers",
     "model",
     "recommendation",
@@ -96,6 +110,7 @@ export const RESULT_SHAPE: Shape = {
     pricing: { keys: ["pricePerGbSecondUsd", "pricePerRequestUsd", "source"] },
     current: { keys: ["memoryMb", "timeoutSeconds"] },
     plan: { keys: ["sizes", "invocationsPerSize", "budget", "seed"] },
+    payloads: { keys: ["label", "weight", "preview"] },
     tiers: tier,
     model: modelFit,
     recommendation,

@@ -56,9 +56,29 @@ export interface Tier {
    * that decides; absent without a rate.
    */
   productionCostPerInvocationUsd?: number;
+  /** With several payloads (`--payload-file`): each payload's share of this size's figures. */
+  payloads?: PayloadBreakdown[];
   /** Why this size cannot be recommended, when it cannot (errors, constraint). */
   excluded?: string;
   warnings: string[];
+}
+
+/** One payload of a mix at one size. */
+export interface PayloadBreakdown {
+  /** Its index in `ResultDocument.payloads`. */
+  payload: number;
+  /** Its weight as a fraction of all (they sum to 1). */
+  weight: number;
+  /** Its calls here, cold ones included. */
+  invocations: number;
+  warmInvocations: number;
+  /** Failed calls among `invocations`. */
+  errors: number;
+  medianDurationMs: number | null;
+  /** Mean cost of its warm calls; null without any. */
+  costPerInvocationUsd: number | null;
+  /** Sample standard deviation of those costs; null below two calls. */
+  costStdDevUsd: number | null;
 }
 
 export interface ModelFit {
@@ -156,6 +176,8 @@ export interface ResultDocument {
   };
   current?: { memoryMb?: number; timeoutSeconds?: number };
   plan: { sizes: number[]; invocationsPerSize: number | null; budget: number | null; seed: number };
+  /** With several payloads (`--payload-file`): each with its weight, in the file's order. */
+  payloads?: { label: string; weight: number; preview: string }[];
   tiers: Tier[];
   model: ModelFit | null;
   recommendation: Recommendation | null;

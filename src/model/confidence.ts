@@ -1,6 +1,8 @@
 import type { Recommendation } from "../document/result.js";
 import { isColdStart, type ReportRecord } from "../logs/record.js";
 import { coldCallCost, costPerInvocation } from "./cost.js";
+import { recordsByPayload } from "./mix-stats.js";
+import { normalizedWeights, type PayloadMix } from "./payload-mix.js";
 import type { Pricing } from "./pricing.js";
 
 export const BOOTSTRAP_ROUNDS = 2000;
@@ -10,27 +12,44 @@ export interface ConfidenceOptions {
   /** Production's share of cold starts, as recommend() weighed it. */
   coldStartRate?: number;
   billInit?: boolean;
+  /** Several payloads: resampled within each, their means weighted (a stratified bootstrap). */
+  mix?: PayloadMix;
 }
 
 interface Calls {
-  warm: number[];
+  /** Warm costs by payload (one group without a mix). */
+  warm: number[][];
   cold: number[];
 }
 
-/** The costs of the calls at one size, warm and cold apart. */
+/** The costs of the calls at one size, warm (by payload) and cold apart. */
 function callsAt(
   records: readonly ReportRecord[],
   memoryMb: number,
   pricing: Pricing,
   billInit: boolean,
+  mix: PayloadMix | undefined,
 ): Calls {
-  const calls: Calls = { warm: [], cold: [] };
-  for (const record of records) {
-    if (record.memorySizeMB !== memoryMb) continue;
-    if (isColdStart(record)) calls.cold.push(coldCallCost(record, pricing, billInit));
-    else calls.warm.push(costPerInvocation(record, pricing));
-  }
-  return calls;
+  const atSize = records.filter((record) => record.memorySizeMB === memoryMb);
+  const groups = mix === undefined ? [atSize] : recordsByPayload(atSize, mix);
+  return {
+    warm: groups.map((group) =>
+      group.filter((r) => !isColdStart(r)).map((r) => costPerInvocation(r, pricing)),
+    ),
+    cold: atSize.filter(isColdStart).map((r) => coldCallCost(r, pricing, billInit)),
+  };
+}
+
+/** The warm mean: each payload's mean weighted by its weight, over the payloads called. */
+function warmMean(groups: readonly (readonly number[])[], weights: readonly number[]): number {
+  let sum = 0;
+  let present = 0;
+  groups.forEach((group, i) => {
+    if (group.length === 0) return;
+    sum += weights[i]! * mean(group);
+    present += weights[i]!;
+  });
+  return sum / present;
 }
 
 function mean(values: readonly number[]): number {
@@ -69,21 +88,28 @@ export function withBootstrapConfidence(
   if (runnerUp === undefined || !runnerUp.enoughCalls) return rest;
   const rate = options.coldStartRate;
   const billInit = options.billInit ?? true;
-  const winner = callsAt(records, recommendation.memoryMb, pricing, billInit);
-  const other = callsAt(records, runnerUp.memoryMb, pricing, billInit);
+  const mix = options.mix !== undefined && options.mix.weights.length > 1 ? options.mix : undefined;
+  const weights = mix === undefined ? [1] : normalizedWeights(mix);
+  const winner = callsAt(records, recommendation.memoryMb, pricing, billInit, mix);
+  const other = callsAt(records, runnerUp.memoryMb, pricing, billInit, mix);
   const usable = (calls: Calls) =>
-    (rate === 1 || calls.warm.length > 0) &&
+    (rate === 1 || calls.warm.every((group) => group.length > 0)) &&
     (rate === undefined || rate === 0 || calls.cold.length > 0);
   if (!usable(winner) || !usable(other)) return rest;
-  const estimate = (warm: readonly number[], cold: readonly number[]) => {
-    if (rate === undefined || rate === 0) return mean(warm);
+  const estimate = (warm: readonly (readonly number[])[], cold: readonly number[]) => {
+    if (rate === undefined || rate === 0) return warmMean(warm, weights);
     if (rate === 1) return mean(cold);
-    return (1 - rate) * mean(warm) + rate * mean(cold);
+    return (1 - rate) * warmMean(warm, weights) + rate * mean(cold);
   };
+  const redraw = (calls: Calls) =>
+    estimate(
+      calls.warm.map((group) => resampled(group, random)),
+      resampled(calls.cold, random),
+    );
   const differences: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const a = estimate(resampled(winner.warm, random), resampled(winner.cold, random));
-    const b = estimate(resampled(other.warm, random), resampled(other.cold, random));
+    const a = redraw(winner);
+    const b = redraw(other);
     differences.push(b - a);
   }
   differences.sort((a, b) => a - b);

@@ -10,9 +10,20 @@ const EQUAL_COST_RELATIVE = 1e-9;
 /**
  * Standard error of a tier's mean cost per invocation. Each invocation costs
  * fee + k*billed with k = price x memory/1024/1000 (docs/lambda-facts.md, "Billing"),
- * so the cost's spread is k times the spread of Billed Duration over all invocations.
+ * so the cost's spread is k times the spread of Billed Duration over all invocations;
+ * under a payload mix, that of the weighted mean of each payload's mean.
  */
 export function costStandardError(tier: Tier, pricing: Pricing): number {
+  const payloads = tier.payloads;
+  if (payloads !== undefined && payloads.length > 1) {
+    // Stratified by payload: each one's mean weighted, so only the spread within each counts.
+    let variance = 0;
+    for (const p of payloads) {
+      if (p.warmInvocations === 0) continue;
+      variance += (p.weight * (p.costStdDevUsd ?? 0)) ** 2 / p.warmInvocations;
+    }
+    return Math.sqrt(variance);
+  }
   const k = (pricing.pricePerGbSecondUsd * tier.memoryMb) / 1024 / 1000;
   const n = tier.billedDurationMs.count;
   return n > 0 ? (k * tier.billedDurationMs.stdDev) / Math.sqrt(n) : 0;

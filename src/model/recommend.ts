@@ -9,7 +9,7 @@ import {
   withinNoise,
 } from "./noise.js";
 import type { Pricing } from "./pricing.js";
-import { coldOnlyExclusion, failureExclusion } from "./stats.js";
+import { coldOnlyExclusion, failureExclusion, incompleteMixExclusion } from "./stats.js";
 import { recommendTimeout } from "./timeout.js";
 
 /** `balanced` accepts sizes up to this much dearer than the cheapest. */
@@ -48,6 +48,8 @@ export interface RecommendOptions {
   coldStartSource?: string;
   /** Whether a cold call is billed with its Init (the tiers were built the same way). */
   billInit?: boolean;
+  /** With several payloads: their names, for a size where some had no warm call. */
+  payloadLabels?: readonly string[];
   currentTimeoutSeconds?: number;
   /**
    * How the user gets `warmCallsPerSize` warm calls at each of `sizes`, in
@@ -302,14 +304,17 @@ export function markExclusions(
   tiers: readonly Tier[],
   maxP95Ms?: number,
   coldStartRate?: number,
+  payloadLabels?: readonly string[],
 ): Tier[] {
   return tiers.map((tier) => {
     const marked: Tier = { ...tier, warnings: [...tier.warnings] };
     delete marked.excluded;
     const failure = failureExclusion(tier);
     const coldOnly = coldStartRate === 1 ? undefined : coldOnlyExclusion(tier);
+    const mix = coldStartRate === 1 ? undefined : incompleteMixExclusion(tier, payloadLabels);
     if (failure !== undefined) marked.excluded = failure;
     else if (coldOnly !== undefined) marked.excluded = coldOnly;
+    else if (mix !== undefined) marked.excluded = mix;
     else if (
       coldStartRate !== undefined &&
       coldStartRate > 0 &&
@@ -460,7 +465,7 @@ function nothingEligible(
 export function recommend(tiers: readonly Tier[], options: RecommendOptions): RecommendOutcome {
   const { tolerance, tie } = checkOptions(options);
   const rate = options.coldStartRate;
-  const marked = markExclusions(tiers, options.maxP95Ms, rate);
+  const marked = markExclusions(tiers, options.maxP95Ms, rate, options.payloadLabels);
   if (marked.length === 0) {
     return { recommendation: null, tiers: marked, reason: "no memory size was measured" };
   }

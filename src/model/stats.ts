@@ -3,6 +3,8 @@ import type { Distribution, Tier } from "../document/result.js";
 import { formatPercent } from "../format.js";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
 import { billedDurationFor, coldCallCost, costForDuration, steadyStateCosts } from "./cost.js";
+import { mixedFigures } from "./mix-stats.js";
+import type { PayloadMix } from "./payload-mix.js";
 import type { Pricing } from "./pricing.js";
 
 /** Max Memory Used above this share of the memory size earns a headroom warning. */
@@ -76,6 +78,24 @@ function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | un
 export interface TierOptions {
   /** Bill a cold call's Init Duration (Lambda since August 2025); false for the older rule. */
   billInit?: boolean;
+  /** Several payloads: a size's k-th record had the mix's k-th payload (model/payload-mix.ts). */
+  mix?: PayloadMix;
+}
+
+/**
+ * Why a size cannot be compared while some payload of the mix has no warm
+ * call there (`labels` name the payloads), or undefined.
+ */
+export function incompleteMixExclusion(
+  tier: Tier,
+  labels: readonly string[] = [],
+): string | undefined {
+  if (tier.warmInvocations === 0) return undefined;
+  const missing = (tier.payloads ?? []).filter((p) => p.warmInvocations === 0);
+  if (missing.length === 0) return undefined;
+  const names = missing.map((p) => labels[p.payload] ?? `#${p.payload + 1}`);
+  const which = names.length === 1 ? `payload ${names[0]}` : `payloads ${names.join(", ")}`;
+  return `no warm call of ${which} here: the mix is incomplete, so its cost is not comparable`;
 }
 
 /** The tier of one memory size from its (non-empty) records. */
@@ -130,7 +150,19 @@ export function buildTier(
     coldCostPerInvocationUsd: coldCosts.length > 0 ? mean(coldCosts) : null,
     warnings: [],
   };
-  const excluded = failureExclusion(tier) ?? coldOnlyExclusion(tier);
+  const mix = options.mix;
+  if (mix !== undefined && mix.weights.length > 1 && !coldOnly) {
+    const figures = mixedFigures(records, mix, pricing);
+    if (figures !== undefined) {
+      tier.durationMs = figures.durationMs;
+      tier.billedDurationMs = figures.billedDurationMs;
+      tier.costPerInvocationUsd = figures.costPerInvocationUsd;
+      tier.costPerMillionUsd = figures.costPerInvocationUsd * 1_000_000;
+      tier.payloads = figures.payloads;
+    }
+  }
+  const excluded =
+    failureExclusion(tier) ?? coldOnlyExclusion(tier) ?? incompleteMixExclusion(tier, mix?.labels);
   if (excluded !== undefined) tier.excluded = excluded;
   const headroom = headroomWarning(memoryMb, maxMemoryUsedMb);
   if (headroom !== undefined) tier.warnings.push(headroom);

@@ -1,5 +1,6 @@
 import type { Strategy } from "../document/result.js";
 import type { ReportRecord } from "../logs/record.js";
+import type { PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { studentTQuantile } from "../model/quantiles.js";
 import { DEFAULT_TIE_TOLERANCE, MIN_WARM_CALLS_TO_COMPARE, recommend } from "../model/recommend.js";
@@ -48,6 +49,8 @@ export interface AdaptivePlannerOptions {
   capacity?: ReadonlyMap<number, number>;
   /** Sizes this much dearer than the cheapest count as equally cheap (recommend()'s band). */
   tieTolerance?: number;
+  /** Several payloads: a size is compared once each has a warm call there; calls go in rounds. */
+  mix?: PayloadMix;
 }
 
 /** Why the planner stopped, once it has. */
@@ -66,6 +69,9 @@ interface Context {
   strategy: Strategy;
   capacity: ReadonlyMap<number, number> | undefined;
   tieTolerance: number;
+  mix: PayloadMix | undefined;
+  /** Calls in one round of the payload mix (1 without a mix). */
+  round: number;
 }
 
 type Decision = { step: PlanStep } | { stop: StopReason };
@@ -218,7 +224,10 @@ function warmUp(
     bestWarm === undefined
       ? guesses[0]
       : guesses.find((g) => signedSeparation(g, bestWarm) < WARM_UP_Z);
-  return next === undefined ? undefined : step(context, observations, next.memoryMb, 1, left);
+  if (next === undefined) return undefined;
+  // The rest of the first round: each payload's warm call.
+  const wanted = Math.max(1, context.round + 1 - next.calls);
+  return step(context, observations, next.memoryMb, wanted, left);
 }
 
 /**
@@ -236,7 +245,9 @@ function settle(
   estimates: Estimates,
   left: number,
 ): Decision {
-  const tiers = buildTiers(flatten(observations), context.pricing);
+  const tiers = buildTiers(flatten(observations), context.pricing, {
+    ...(context.mix !== undefined && { mix: context.mix }),
+  });
   const outcome = recommend(tiers, {
     strategy: context.strategy,
     pricing: context.pricing,
@@ -245,8 +256,9 @@ function settle(
   if (outcome.recommendation === null) return { stop: "exhausted" };
   const winnerMb = outcome.recommendation.memoryMb;
   const winner = estimates.sizes.find((e) => e.memoryMb === winnerMb)!;
-  if (winner.warmCalls < MIN_CALLS_TO_RECOMMEND) {
-    const wanted = MIN_CALLS_TO_RECOMMEND - winner.warmCalls;
+  const minimum = Math.max(MIN_CALLS_TO_RECOMMEND, context.round);
+  if (winner.warmCalls < minimum) {
+    const wanted = minimum - winner.warmCalls;
     const more = step(context, observations, winnerMb, wanted, left);
     if (more !== undefined) return more;
   }
@@ -266,12 +278,14 @@ function settle(
   const challenger = contenders[0];
   if (challenger === undefined) return { stop: "settled" };
   if (challenger.basis === "guess") {
-    const warm = step(context, observations, challenger.memoryMb, 1, left);
+    const wanted = Math.max(1, context.round + 1 - challenger.calls);
+    const warm = step(context, observations, challenger.memoryMb, wanted, left);
     if (warm !== undefined) return warm;
   }
   const pair = [winner, challenger].sort((a, b) => b.standardErrorUsd - a.standardErrorUsd);
+  const calls = context.round > 1 ? context.round : SETTLE_CALLS;
   for (const candidate of pair) {
-    const more = step(context, observations, candidate.memoryMb, SETTLE_CALLS, left);
+    const more = step(context, observations, candidate.memoryMb, calls, left);
     if (more !== undefined) return more;
   }
   return { stop: "exhausted" };
@@ -286,7 +300,7 @@ export function decideNextStep(context: Context, observations: Observations): De
     const probeStep = step(context, observations, probe, 1, left);
     if (probeStep !== undefined) return probeStep;
   }
-  const estimated = estimateSizes(observations, context.pricing);
+  const estimated = estimateSizes(observations, context.pricing, context.mix);
   const estimates = estimated.sizes;
   const clean = estimates.filter((e) => !e.failed);
   if (clean.length === 0) {
@@ -319,7 +333,7 @@ export function decideNextStep(context: Context, observations: Observations): De
   if (left > Math.ceil(SETTLE_SHARE * context.budget)) {
     // One call is a poor incumbent: a lucky draw would steer the whole search.
     if (best.warmCalls < 2) {
-      const confirm = step(context, observations, best.memoryMb, 1, left);
+      const confirm = step(context, observations, best.memoryMb, context.round, left);
       if (confirm !== undefined) return confirm;
     }
     const next = searchSize(
@@ -360,6 +374,8 @@ export function createAdaptivePlanner(options: AdaptivePlannerOptions): Adaptive
     strategy: options.strategy ?? "cost",
     capacity: options.capacity,
     tieTolerance: options.tieTolerance ?? DEFAULT_TIE_TOLERANCE,
+    mix: options.mix,
+    round: options.mix?.weights.length ?? 1,
   };
   let stopReason: StopReason | undefined;
   let callsAtLastStep = -1;

@@ -1,5 +1,6 @@
 import type { Plan } from "../document/plan.js";
 import type { Strategy } from "../document/result.js";
+import type { PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { createAdaptivePlanner } from "./adaptive-planner.js";
 import { createFixedGridPlanner, type Planner } from "./plan.js";
@@ -10,6 +11,8 @@ export interface PlannerContext {
   strategy: Strategy;
   /** `--tie-tolerance`: the planner settles the band the recommendation states. */
   tieTolerance?: number;
+  /** Several payloads: the adaptive planner measures in rounds of the mix. */
+  mix?: PayloadMix;
 }
 
 type PlannerFactories = {
@@ -26,6 +29,7 @@ export const planners: PlannerFactories = {
       pricing: context.pricing,
       strategy: context.strategy,
       ...(context.tieTolerance !== undefined && { tieTolerance: context.tieTolerance }),
+      ...(context.mix !== undefined && { mix: context.mix }),
       ...(plan.capacity !== undefined && { capacity: plan.capacity }),
     }),
 };

@@ -1,5 +1,7 @@
 import { isColdStart, type ReportRecord } from "../logs/record.js";
 import { costForDuration, steadyStateCosts } from "../model/cost.js";
+import { recordsByPayload } from "../model/mix-stats.js";
+import { normalizedWeights, type PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
@@ -115,7 +117,13 @@ function guess(
  * guess instead: its cold Duration over the first-call factor of the sizes
  * measured both ways (cold with cold while none is).
  */
-export function estimateSizes(observations: Observations, pricing: Pricing): Estimates {
+export function estimateSizes(
+  observations: Observations,
+  pricing: Pricing,
+  mix?: PayloadMix,
+): Estimates {
+  if (mix !== undefined && mix.weights.length > 1)
+    return estimateMixedSizes(observations, pricing, mix);
   const costsBySize = new Map<number, number[]>();
   let pooledSquares = 0;
   let pooledDegrees = 0;
@@ -163,6 +171,97 @@ export function estimateSizes(observations: Observations, pricing: Pricing): Est
       basis: "warm",
       meanCostUsd: average,
       standardErrorUsd: Math.sqrt(variance / costs.length),
+    });
+  }
+  sizes.sort((a, b) => a.memoryMb - b.memoryMb);
+  return { sizes, relativeNoise, noiseDegrees: pooledDegrees };
+}
+
+/** A size's payloads with their warm costs, when it has any. */
+function payloadCosts(
+  records: readonly ReportRecord[],
+  mix: PayloadMix,
+  pricing: Pricing,
+): number[][] {
+  return recordsByPayload(records, mix).map((group) => steadyStateCosts(group, pricing));
+}
+
+/**
+ * As estimateSizes, under a payload mix: each payload's mean warm cost
+ * weighted by its weight, its variance shrunk toward the relative spread
+ * pooled within payloads. A size where some payload has no warm call yet is a
+ * guess from the others (it guides, never decides), one measured only cold
+ * as without a mix.
+ */
+function estimateMixedSizes(
+  observations: Observations,
+  pricing: Pricing,
+  mix: PayloadMix,
+): Estimates {
+  const weights = normalizedWeights(mix);
+  let pooledSquares = 0;
+  let pooledDegrees = 0;
+  const bySize = new Map<number, number[][]>();
+  for (const [memoryMb, records] of observations) {
+    const groups = payloadCosts(records, mix, pricing);
+    bySize.set(memoryMb, groups);
+    for (const costs of groups) {
+      if (costs.length < 2) continue;
+      const average = mean(costs);
+      for (const cost of costs) pooledSquares += (cost / average - 1) ** 2;
+      pooledDegrees += costs.length - 1;
+    }
+  }
+  const relativeNoise =
+    pooledDegrees > 0 ? Math.sqrt(pooledSquares / pooledDegrees) : DEFAULT_RELATIVE_NOISE;
+  const ratios = firstCallRatios(observations);
+  const sizes: SizeEstimate[] = [];
+  for (const [memoryMb, records] of observations) {
+    if (records.length === 0) continue;
+    const failed = records.some(isFailure);
+    const groups = bySize.get(memoryMb)!;
+    const warmCalls = groups.reduce((sum, costs) => sum + costs.length, 0);
+    if (warmCalls === 0) {
+      const { cost, se } = guess(memoryMb, records, ratios, pricing);
+      sizes.push({
+        memoryMb,
+        calls: records.length,
+        warmCalls,
+        failed,
+        basis: "guess",
+        meanCostUsd: cost,
+        standardErrorUsd: Math.hypot(se, relativeNoise * cost),
+      });
+      continue;
+    }
+    let cost = 0;
+    let present = 0;
+    let variance = 0;
+    groups.forEach((costs, payload) => {
+      if (costs.length === 0) return;
+      const w = weights[payload]!;
+      const average = mean(costs);
+      let squares = 0;
+      for (const c of costs) squares += (c - average) ** 2;
+      const own =
+        (squares + POOLED_PRIOR_CALLS * (relativeNoise * average) ** 2) /
+        (costs.length - 1 + POOLED_PRIOR_CALLS);
+      cost += w * average;
+      present += w;
+      variance += (w * w * own) / costs.length;
+    });
+    const complete = groups.every((costs) => costs.length > 0);
+    const meanCostUsd = cost / present;
+    const se = Math.sqrt(variance) / present;
+    sizes.push({
+      memoryMb,
+      calls: records.length,
+      warmCalls,
+      failed,
+      basis: complete ? "warm" : "guess",
+      meanCostUsd,
+      // Payloads not yet called warm may cost anything: a wide allowance until they are.
+      standardErrorUsd: complete ? se : Math.hypot(se, GUESS_SPREAD_UNKNOWN * meanCostUsd),
     });
   }
   sizes.sort((a, b) => a.memoryMb - b.memoryMb);

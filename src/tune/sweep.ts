@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
+import { type PayloadMix, payloadIndexAt } from "../model/payload-mix.js";
 import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
 import type { Planner } from "./plan.js";
@@ -15,6 +16,11 @@ export interface SweepOptions {
   /** Chooses each step: a fixed grid, or an adaptive planner that uses what it has seen. */
   planner: Planner;
   payload: string;
+  /**
+   * Several payloads: each size's k-th call gets `payloads[payloadIndexAt(mix, k)]`,
+   * so every size gets the same mix in the same seeded order; `payload` is then unused.
+   */
+  mix?: { payloads: readonly string[]; mix: PayloadMix };
   /** Invocations in flight at once within a size. */
   concurrency: number;
   onProgress?: (event: SweepEvent) => void;
@@ -50,7 +56,7 @@ function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
  * propagates. The caller restores the target, also on error.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { target, planner, payload, concurrency, onProgress, signal } = options;
+  const { target, planner, payload, mix, concurrency, onProgress, signal } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number above 0, not ${concurrency}`);
   }
@@ -92,11 +98,14 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
       let done = 0;
       const invoke = prepared.invoke.bind(prepared);
+      const before = records.get(memoryMb)?.length ?? 0;
+      const eventFor = (index: number) =>
+        mix === undefined ? payload : mix.payloads[payloadIndexAt(mix.mix, before + index)]!;
       const results = await runBounded(
         planned,
         concurrency,
-        async () => {
-          const invocation = await invoke(payload);
+        async (index) => {
+          const invocation = await invoke(eventFor(index));
           done++;
           onProgress?.({ type: "invocation", memoryMb, done, planned });
           return invocation;

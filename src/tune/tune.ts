@@ -11,6 +11,7 @@ import type { ReportRecord } from "../logs/record.js";
 import { withBootstrapConfidence } from "../model/confidence.js";
 import { totalCost } from "../model/cost.js";
 import { fitDurationCurve, medianPoints } from "../model/fit.js";
+import { normalizedWeights, type PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { createRandom, deriveSeed } from "../model/random.js";
 import { recommend } from "../model/recommend.js";
@@ -39,6 +40,8 @@ export interface ResultOptions {
   coldStartSource?: string;
   /** Bill a cold call's Init (default); false: the rule before August 2025. */
   billInit?: boolean;
+  /** Several payloads (`--payload-file`): how they mix, and a short view of each for the result. */
+  payloads?: { mix: PayloadMix; previews: readonly string[] };
   toolVersion: string;
   now: () => Date;
 }
@@ -49,6 +52,8 @@ export interface TuneOptions extends Omit<ResultOptions, "planSummary"> {
   /** Seeds the bootstrap (and is recorded in the result). */
   seed: number;
   payload: string;
+  /** With several payloads: the events, in the order of `payloads.mix` (`payload` is unused then). */
+  events?: readonly string[];
   concurrency: number;
   onProgress?: (event: SweepEvent) => void;
   signal?: AbortSignal;
@@ -66,8 +71,13 @@ export async function tune(options: TuneOptions): Promise<ResultDocument> {
       pricing: options.pricing,
       strategy: options.strategy,
       ...(options.tieTolerance !== undefined && { tieTolerance: options.tieTolerance }),
+      ...(options.payloads !== undefined && { mix: options.payloads.mix }),
     }),
     payload: options.payload,
+    ...(options.events !== undefined &&
+      options.payloads !== undefined && {
+        mix: { payloads: options.events, mix: options.payloads.mix },
+      }),
     concurrency: options.concurrency,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -116,6 +126,23 @@ function moreCallsFor(
   };
 }
 
+/** Names each payload whose every call failed, at every size that called it: it spoils the mix. */
+function failingPayloads(tiers: readonly Tier[], payloads: ResultOptions["payloads"]): string[] {
+  if (payloads === undefined) return [];
+  const { mix, previews } = payloads;
+  return mix.labels.flatMap((label, index) => {
+    const called = tiers
+      .map((t) => t.payloads?.find((p) => p.payload === index))
+      .filter((p) => p !== undefined && p.invocations > 0);
+    const failed = called.length > 0 && called.every((p) => p!.errors === p!.invocations);
+    if (!failed) return [];
+    return [
+      `payload ${label} (${previews[index] ?? ""}) failed at every size: no size can be ` +
+        "recommended for a mix that includes it; fix the event or leave it out of the file",
+    ];
+  });
+}
+
 /** The result document for records already measured (also used by benchmarks). */
 export function buildResult(
   options: ResultOptions,
@@ -124,7 +151,11 @@ export function buildResult(
 ): ResultDocument {
   const { info, pricing } = options;
   const billInit = options.billInit ?? true;
-  const measured = buildTiers(records, pricing, { billInit }).map((tier) => ({
+  const mix = options.payloads?.mix;
+  const measured = buildTiers(records, pricing, {
+    billInit,
+    ...(mix !== undefined && { mix }),
+  }).map((tier) => ({
     ...tier,
     warnings: [...tier.warnings, ...(notes.get(tier.memoryMb) ?? [])],
   }));
@@ -142,12 +173,13 @@ export function buildResult(
       coldStartSource: options.coldStartSource ?? "--cold-start-rate",
     }),
     billInit,
+    ...(mix !== undefined && { payloadLabels: mix.labels }),
     moreCalls: moreCallsFor(options.planSummary, records.length),
     ...(info.currentTimeoutSeconds !== undefined && {
       currentTimeoutSeconds: info.currentTimeoutSeconds,
     }),
   });
-  const warnings = [...info.warnings];
+  const warnings = [...info.warnings, ...failingPayloads(measured, options.payloads)];
   if (outcome.recommendation === null) warnings.push(outcome.reason);
   const coldOnly = measured.filter((t) => t.warmInvocations === 0 && t.coldStarts > 0);
   if (coldOnly.length > 0 && options.coldStartRate !== 1) {
@@ -164,6 +196,7 @@ export function buildResult(
     withBootstrapConfidence(outcome.recommendation, records, pricing, random, {
       ...(options.coldStartRate !== undefined && { coldStartRate: options.coldStartRate }),
       billInit,
+      ...(mix !== undefined && { mix }),
     });
 
   const doc: ResultDocument = {
@@ -176,6 +209,13 @@ export function buildResult(
     region: info.region,
     pricing,
     plan: options.planSummary,
+    ...(options.payloads !== undefined && {
+      payloads: options.payloads.mix.labels.map((label, i) => ({
+        label,
+        weight: normalizedWeights(options.payloads!.mix)[i]!,
+        preview: options.payloads!.previews[i] ?? "",
+      })),
+    }),
     tiers: outcome.tiers,
     model: fit,
     recommendation,
