@@ -1,13 +1,10 @@
-import type { Band, Recommendation, RunnerUp, Strategy, Tier } from "../document/result.js";
+import type { Recommendation, RunnerUp, Strategy, Tier } from "../document/result.js";
 import { GateError, UsageError } from "../errors.js";
-import { formatDuration, formatMb, formatPercent, formatTimes, formatUsd } from "../format.js";
+import { formatDuration, formatPercent } from "../format.js";
 import { MAX_MEMORY_MB, MIN_MEMORY_MB } from "../lambda.js";
-import {
-  medianStandardError,
-  NOISE_STANDARD_ERRORS,
-  pooledCostErrors,
-  withinNoise,
-} from "./noise.js";
+import { bandOf, best, type CostContext, decidingCalls } from "./band.js";
+import { pooledCostErrors } from "./noise.js";
+import { PICKERS } from "./pickers.js";
 import type { Pricing } from "./pricing.js";
 import { coldOnlyExclusion, failureExclusion, incompleteMixExclusion } from "./stats.js";
 import { recommendTimeout } from "./timeout.js";
@@ -24,8 +21,6 @@ export const DEFAULT_TIE_TOLERANCE = 0.02;
 export const MAX_TIE_TOLERANCE = 0.5;
 /** Warm calls at each of two sizes before an interval on their difference means anything. */
 export const MIN_WARM_CALLS_TO_COMPARE = 3;
-/** z of a two-sided 95% interval. */
-const Z95 = 1.959963984540054;
 
 /** Fewer warm invocations than this at the chosen size earn a warning. */
 const FEW_SAMPLES = 10;
@@ -65,202 +60,6 @@ export interface RecommendOptions {
 export type RecommendOutcome =
   | { recommendation: Recommendation; tiers: Tier[] }
   | { recommendation: null; tiers: Tier[]; reason: string };
-
-interface Pick {
-  winner: Tier;
-  reason: string;
-}
-
-interface Context {
-  tolerance: number;
-  tie: number;
-  /** The cost that decides: the steady state's, or production's with a cold-start rate. */
-  cost: (tier: Tier) => number;
-  /** Standard error of `cost`. */
-  se: (tier: Tier) => number;
-}
-
-/** How many times faster `fast` is than `slow`, by median duration. */
-function speedup(fast: Tier, slow: Tier): string {
-  return formatTimes(slow.durationMs.median / Math.max(fast.durationMs.median, 1e-9));
-}
-
-/** Ascending by `key`, then by the tie-breakers, then by memory (deterministic). */
-function best(tiers: readonly Tier[], ...keys: ((t: Tier) => number)[]): Tier {
-  const sorted = [...tiers].sort((a, b) => {
-    for (const key of keys) {
-      const d = key(a) - key(b);
-      if (d !== 0) return d;
-    }
-    return a.memoryMb - b.memoryMb;
-  });
-  return sorted[0]!;
-}
-
-const byMedian = (t: Tier) => t.durationMs.median;
-
-/**
- * Whether `t` runs faster than `than` by more than noise: on a CFS step
- * (docs/lambda-facts.md, "CPU throttling") every size runs equally fast, and a
- * median lower by chance would hand the pick to a dearer size.
- */
-function fasterBeyondNoise(t: Tier, than: Tier): boolean {
-  const a = t.durationMs.median;
-  const b = than.durationMs.median;
-  return a < b && !withinNoise(a, medianStandardError(t), b, medianStandardError(than));
-}
-
-/**
- * How far a cost may lie from the band's edge, in standard errors of its
- * difference to the cheapest, before the data say on which side it is.
- */
-const EDGE_NOISE_Z = NOISE_STANDARD_ERRORS;
-
-/** The cheapest size and the edge of the band: the cheapest cost plus the tolerance. */
-function edgeOf(eligible: readonly Tier[], context: Context): { cheapest: Tier; limit: number } {
-  const cheapest = best(eligible, context.cost, byMedian);
-  return { cheapest, limit: context.cost(cheapest) * (1 + context.tie) };
-}
-
-/** Standard errors between `t`'s cost and the band's edge (positive: beyond it). */
-function beyondEdge(t: Tier, eligible: readonly Tier[], context: Context): number {
-  const { cheapest, limit } = edgeOf(eligible, context);
-  if (t === cheapest) return Number.NEGATIVE_INFINITY;
-  // A relative slack of 1e-9 keeps exactly equal costs in whatever order they were summed.
-  const distance = context.cost(t) - limit * (1 + 1e-9);
-  const se = Math.hypot(context.se(t), (1 + context.tie) * context.se(cheapest));
-  if (se > 0) return distance / se;
-  return distance > 0 ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY;
-}
-
-/**
- * The band: the measured sizes whose cost may be within `tie` of the
- * cheapest, that is within the tolerance or within noise of it. Thin
- * evidence widens it; more calls narrow it to the sizes truly within. Ascending.
- */
-function bandMembers(eligible: readonly Tier[], context: Context): Tier[] {
-  return eligible
-    .filter((t) => beyondEdge(t, eligible, context) < EDGE_NOISE_Z)
-    .sort((a, b) => a.memoryMb - b.memoryMb);
-}
-
-/** Inside the band beyond noise: what the data say is within the tolerance. */
-function clearlyInside(t: Tier, eligible: readonly Tier[], context: Context): boolean {
-  return beyondEdge(t, eligible, context) <= -EDGE_NOISE_Z;
-}
-
-/** "128-1,792 MB" when the band holds every eligible size in its range, else the list. */
-function bandWords(members: readonly Tier[], eligible: readonly Tier[]): string {
-  const low = members[0]!.memoryMb;
-  const high = members.at(-1)!.memoryMb;
-  const inRange = eligible.filter((t) => t.memoryMb >= low && t.memoryMb <= high);
-  if (inRange.length === members.length) return `${formatMb(low)}-${formatMb(high)} MB`;
-  const names = members.map((t) => formatMb(t.memoryMb));
-  if (names.length > 5)
-    return `${names.length} sizes from ${formatMb(low)} to ${formatMb(high)} MB`;
-  return `${names.slice(0, -1).join(", ")} and ${names.at(-1)} MB`;
-}
-
-function price(tier: Tier, context: Context): string {
-  return `${formatUsd(context.cost(tier) * 1e6)} per 1M invocations, median ${formatDuration(tier.durationMs.median)}`;
-}
-
-/** "1,792 MB is" or "3 faster sizes (1,536-1,792 MB) are". */
-function fasterWords(tiers: readonly Tier[]): string {
-  if (tiers.length === 1) return `${formatMb(tiers[0]!.memoryMb)} MB is faster`;
-  const sizes = tiers.map((t) => t.memoryMb);
-  return `${tiers.length} faster sizes (${formatMb(Math.min(...sizes))}-${formatMb(Math.max(...sizes))} MB) are`;
-}
-
-/**
- * `cost`: the sizes in the band cost the same; the fastest of them that is
- * within the tolerance beyond noise wins (of sizes equally fast within noise,
- * the cheaper). A faster size only within noise of the band's edge is named,
- * not picked: the fastest member sits at the edge by the luck of its draws
- * more often than by its cost (the winner's curse).
- */
-function pickCost(eligible: readonly Tier[], context: Context): Pick {
-  const members = bandMembers(eligible, context);
-  const inside = members.filter((t) => clearlyInside(t, eligible, context));
-  const fastest = best(inside, byMedian, context.cost);
-  const tied = inside.filter((t) => t === fastest || !fasterBeyondNoise(fastest, t));
-  const winner = best(tied, context.cost, byMedian);
-  const size = `${formatMb(winner.memoryMb)} MB`;
-  const tolerance = formatPercent(context.tie);
-  if (members.length === 1) {
-    return { winner, reason: `${size} is the cheapest: ${price(winner, context)}` };
-  }
-  const doubtful = members.filter((t) => !inside.includes(t));
-  const verb = doubtful.length === 0 ? "cost the same" : "may cost the same";
-  const within = `${bandWords(members, eligible)} ${verb} within ${tolerance}`;
-  let picked =
-    winner === fastest
-      ? `${size} is the fastest of them`
-      : `${size} is the cheaper of the fastest, equally fast within noise`;
-  if (doubtful.length > 0) picked += ` clearly within ${tolerance}`;
-  const notes: string[] = [];
-  const slowest = best(members, (t) => -t.durationMs.median);
-  if (winner !== slowest) {
-    notes.push(`${speedup(winner, slowest)} faster than ${formatMb(slowest.memoryMb)} MB`);
-  }
-  const faster = doubtful.filter((t) => fasterBeyondNoise(t, winner));
-  if (faster.length > 0) notes.push(`${fasterWords(faster)} but may be over ${tolerance} dearer`);
-  const detail = notes.length === 0 ? "" : ` (${notes.join("; ")})`;
-  return { winner, reason: `${within}; ${picked}${detail}: ${price(winner, context)}` };
-}
-
-function pickSpeed(eligible: readonly Tier[], context: Context): Pick {
-  const fastest = best(eligible, byMedian, context.cost);
-  const tied = eligible.filter((t) =>
-    withinNoise(
-      t.durationMs.median,
-      medianStandardError(t),
-      fastest.durationMs.median,
-      medianStandardError(fastest),
-    ),
-  );
-  const winner = best(tied, context.cost, byMedian);
-  const size = `${formatMb(winner.memoryMb)} MB`;
-  if (winner === fastest) {
-    return { winner, reason: `${size} is the fastest: ${price(winner, context)}` };
-  }
-  const cheaper = 1 - context.cost(winner) / context.cost(fastest);
-  return {
-    winner,
-    reason:
-      `${size} is as fast as the fastest, ${formatMb(fastest.memoryMb)} MB ` +
-      `(${formatDuration(fastest.durationMs.median)}), within measurement noise, and ` +
-      `${formatPercent(cheaper)} cheaper: ${price(winner, context)}`,
-  };
-}
-
-function pickBalanced(eligible: readonly Tier[], context: Context): Pick {
-  const cheapest = best(eligible, context.cost, byMedian);
-  const limit = context.cost(cheapest) * (1 + context.tolerance);
-  const affordable = eligible.filter((t) => context.cost(t) <= limit);
-  const winner = best(affordable, byMedian, context.cost);
-  const size = `${formatMb(winner.memoryMb)} MB`;
-  const within = `within ${formatPercent(context.tolerance)} of the cheapest cost`;
-  if (winner === cheapest) {
-    return {
-      winner,
-      reason: `${size} is the cheapest, and no size ${within} is faster: ${price(winner, context)}`,
-    };
-  }
-  const dearer = context.cost(winner) / context.cost(cheapest) - 1;
-  return {
-    winner,
-    reason:
-      `${size} is the fastest size ${within} (${formatMb(cheapest.memoryMb)} MB): ` +
-      `${formatPercent(dearer)} dearer, ${speedup(winner, cheapest)} faster: ${price(winner, context)}`,
-  };
-}
-
-const PICKERS: Record<Strategy, (eligible: readonly Tier[], context: Context) => Pick> = {
-  cost: pickCost,
-  speed: pickSpeed,
-  balanced: pickBalanced,
-};
 
 function checkOptions(options: RecommendOptions): { tolerance: number; tie: number } {
   const tolerance = options.balancedTolerance ?? DEFAULT_BALANCED_TOLERANCE;
@@ -328,11 +127,6 @@ export function markExclusions(
   });
 }
 
-/** Calls behind a size's deciding cost: warm ones, or cold ones when every call is cold. */
-export function decidingCalls(tier: Tier, coldStartRate?: number): number {
-  return coldStartRate === 1 ? tier.coldStarts : tier.warmInvocations;
-}
-
 function edgeWarnings(
   strategy: Strategy,
   winner: Tier,
@@ -367,53 +161,7 @@ function edgeWarnings(
   return warnings;
 }
 
-/**
- * The band and how finely it is resolved: the 95% half-width of the winner's
- * cost difference to the cheapest (or to the runner-up when the winner is the
- * cheapest), relative to the cheapest's cost. When that is coarser than the
- * tolerance, how many warm calls per size would resolve it.
- */
-function bandOf(
-  eligible: readonly Tier[],
-  winner: Tier,
-  runnerUp: Tier | undefined,
-  context: Context,
-  options: RecommendOptions,
-): Band {
-  const members = bandMembers(eligible, context);
-  const cheapest = best(eligible, context.cost, byMedian);
-  const other = winner !== cheapest ? cheapest : runnerUp;
-  const spread =
-    other === undefined
-      ? Math.SQRT2 * context.se(winner)
-      : Math.hypot(context.se(winner), context.se(other));
-  const resolution = (Z95 * spread) / context.cost(cheapest);
-  const band: Band = {
-    tolerance: context.tie,
-    cheapestMemoryMb: cheapest.memoryMb,
-    sizes: members.map((t) => t.memoryMb),
-    resolution,
-  };
-  // Advice only where thin evidence leaves the band in doubt: some size lies
-  // within noise of its edge. A clear winner needs no more calls.
-  const doubtful = members.some((t) => !clearlyInside(t, eligible, context));
-  if (options.strategy === "cost" && context.tie > 0 && resolution > context.tie && doubtful) {
-    const pair = [winner, ...(other === undefined ? [] : [other])];
-    const calls = Math.max(
-      1,
-      Math.min(...pair.map((t) => decidingCalls(t, options.coldStartRate))),
-    );
-    const needed = Math.ceil(calls * (resolution / context.tie) ** 2);
-    const more = options.moreCalls?.(needed, pair) ?? `about ${needed} warm calls per size`;
-    const per = calls === 1 ? "1 warm call" : `${calls} warm calls`;
-    band.advice =
-      `costs are known to ±${formatPercent(resolution)} from ${per} per size; ` +
-      `${more} would tell sizes ${formatPercent(context.tie)} apart`;
-  }
-  return band;
-}
-
-function runnerUpOf(winner: Tier, runnerUp: Tier, context: Context, rate?: number): RunnerUp {
+function runnerUpOf(winner: Tier, runnerUp: Tier, context: CostContext, rate?: number): RunnerUp {
   const warmCalls: [number, number] = [decidingCalls(winner, rate), decidingCalls(runnerUp, rate)];
   return {
     memoryMb: runnerUp.memoryMb,
@@ -484,7 +232,12 @@ export function recommend(tiers: readonly Tier[], options: RecommendOptions): Re
   if (eligible.length === 0) return nothingEligible(marked, withoutFailures, options);
 
   const warmErrors = pooledCostErrors(eligible, options.pricing);
-  const context: Context = { tolerance, tie, cost: (t) => t.costPerInvocationUsd, se: warmErrors };
+  const context: CostContext = {
+    tolerance,
+    tie,
+    cost: (t) => t.costPerInvocationUsd,
+    se: warmErrors,
+  };
   if (rate !== undefined) {
     const cold = (t: Tier) => t.coldCostPerInvocationUsd ?? t.costPerInvocationUsd;
     context.cost = (t) => (1 - rate) * t.costPerInvocationUsd + rate * cold(t);

@@ -28,7 +28,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
       "total invocations for the adaptive planner, which chooses sizes and calls (default 20 when neither --memory nor -n is given)",
     )
     .option("--payload <json>", "event passed to every invocation (JSON, default {})")
-    .option("--payload-file <file>", "read the event from a file")
+    .option(
+      "--payload-file <file>",
+      "read the event from a file: one JSON event, Power Tuning's [{payload, weight}] or NDJSON (equal weights)",
+    )
     .option("--concurrency <N>", "invocations in flight at once (default 1)")
     .option("--strategy <name>", "cost (default), speed or balanced")
     .option(
