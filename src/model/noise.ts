@@ -53,6 +53,13 @@ export function withinNoise(value1: number, se1: number, value2: number, se2: nu
 
 /** Assumed spread of one call's cost (relative) until two warm calls at some size measure it. */
 export const DEFAULT_RELATIVE_COST_NOISE = 0.05;
+/**
+ * Calls' worth of DEFAULT_RELATIVE_COST_NOISE in the pooled spread: calls
+ * taken back to back agree more closely than the same size measured at
+ * another moment (on a shared host the load moves between visits), so two or
+ * three tight calls must not claim a spread of a fraction of a percent.
+ */
+export const NOISE_PRIOR_CALLS = 3;
 /** How many calls' worth of weight the pooled spread has against a size's own. */
 const POOLED_PRIOR_CALLS = 3;
 
@@ -73,7 +80,10 @@ export function pooledCostErrors(tiers: readonly Tier[], pricing: Pricing): (tie
     squares += (n - 1) * relativeSpread(tier) ** 2;
     degrees += n - 1;
   }
-  const pooled = degrees > 0 ? Math.sqrt(squares / degrees) : DEFAULT_RELATIVE_COST_NOISE;
+  const pooled = Math.sqrt(
+    (squares + NOISE_PRIOR_CALLS * DEFAULT_RELATIVE_COST_NOISE ** 2) /
+      (degrees + NOISE_PRIOR_CALLS),
+  );
   return (tier) => {
     const n = Math.max(1, tier.billedDurationMs.count);
     const own = n > 1 ? relativeSpread(tier) : 0;

@@ -64,7 +64,8 @@ function pickCost(eligible: readonly Tier[], context: CostContext): Pick {
   if (doubtful.length > 0) picked += ` clearly within ${tolerance}`;
   const notes: string[] = [];
   const slowest = best(members, (t) => -t.durationMs.median);
-  if (winner !== slowest) {
+  // "1x faster" says nothing: only a speed-up of at least 5% is named.
+  if (slowest.durationMs.median >= 1.05 * winner.durationMs.median) {
     notes.push(`${speedup(winner, slowest)} faster than ${formatMb(slowest.memoryMb)} MB`);
   }
   const faster = doubtful.filter((t) => fasterBeyondNoise(t, winner));

@@ -1,6 +1,7 @@
 import { isColdStart, type ReportRecord } from "../logs/record.js";
 import { costForDuration, steadyStateCosts } from "../model/cost.js";
 import { recordsByPayload } from "../model/mix-stats.js";
+import { NOISE_PRIOR_CALLS } from "../model/noise.js";
 import { normalizedWeights, type PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { isFailure } from "../model/stats.js";
@@ -46,6 +47,12 @@ export interface Estimates {
   relativeNoise: number;
   /** Degrees of freedom behind `relativeNoise` (0: the default was assumed). */
   noiseDegrees: number;
+}
+
+/** The relative spread of one call's cost pooled over sizes, with the prior (model/noise.ts). */
+function pooledNoise(squares: number, degrees: number): number {
+  const prior = NOISE_PRIOR_CALLS * DEFAULT_RELATIVE_NOISE ** 2;
+  return Math.sqrt((squares + prior) / (degrees + NOISE_PRIOR_CALLS));
 }
 
 function mean(values: readonly number[]): number {
@@ -135,8 +142,7 @@ export function estimateSizes(
     for (const cost of costs) pooledSquares += (cost / average - 1) ** 2;
     pooledDegrees += costs.length - 1;
   }
-  const relativeNoise =
-    pooledDegrees > 0 ? Math.sqrt(pooledSquares / pooledDegrees) : DEFAULT_RELATIVE_NOISE;
+  const relativeNoise = pooledNoise(pooledSquares, pooledDegrees);
   const ratios = firstCallRatios(observations);
 
   const sizes: SizeEstimate[] = [];
@@ -212,8 +218,7 @@ function estimateMixedSizes(
       pooledDegrees += costs.length - 1;
     }
   }
-  const relativeNoise =
-    pooledDegrees > 0 ? Math.sqrt(pooledSquares / pooledDegrees) : DEFAULT_RELATIVE_NOISE;
+  const relativeNoise = pooledNoise(pooledSquares, pooledDegrees);
   const ratios = firstCallRatios(observations);
   const sizes: SizeEstimate[] = [];
   for (const [memoryMb, records] of observations) {
