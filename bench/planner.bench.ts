@@ -52,6 +52,8 @@ interface Run {
   invocations: number;
   explorationUsd: number;
   timeout?: TimeoutCheck;
+  /** The band's range (lambda-tune only): smallest and largest size in it. */
+  band?: [number, number];
 }
 
 interface Method {
@@ -118,7 +120,7 @@ async function recommendFrom(
     ...(TIE !== undefined && { tieTolerance: TIE }),
   });
   if (outcome.recommendation === null) throw new Error(`${fn.name}: no recommendation`);
-  const { memoryMb, timeoutSeconds } = outcome.recommendation;
+  const { memoryMb, timeoutSeconds, band } = outcome.recommendation;
   const winner = tiers.find((t) => t.memoryMb === memoryMb)!;
   const { boundMs } = recommendTimeout(winner, tiers);
   return {
@@ -126,6 +128,7 @@ async function recommendFrom(
     invocations: result.invocations,
     explorationUsd,
     timeout: timeoutCheck(fn, truth, records, memoryMb, timeoutSeconds, boundMs),
+    ...(band !== undefined && { band: [band.sizes[0]!, band.sizes.at(-1)!] as [number, number] }),
   };
 }
 
@@ -202,6 +205,8 @@ function sizesOf(fn: BenchFunction): number[] {
 interface Scored {
   regrets: number[];
   runs: Run[];
+  /** One per function (a pooled row has several). */
+  stabilities: Stability[];
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -243,9 +248,34 @@ function row(label: string, method: string, condition: string, scored: Scored): 
     pct(Math.max(...regrets)),
     pct(within, 0),
     calls.toFixed(1),
+    stability(scored.stabilities),
     `$${usd.toExponential(2)}`,
     timeout,
   ];
+}
+
+interface Stability {
+  /** The largest pick over the smallest. */
+  ratio: number;
+  /** Share of runs whose band's range holds every other run's pick. */
+  holding: number;
+}
+
+/** How stable the answer is over the seeds of one function (lambda-tune only: it states a band). */
+function stabilityOf(runs: readonly Run[]): Stability | undefined {
+  const bands = runs.flatMap((r) => (r.band === undefined ? [] : [r.band]));
+  if (bands.length !== runs.length || runs.length === 0) return undefined;
+  const picks = runs.map((r) => r.memoryMb);
+  const holding = bands.filter(([low, high]) => picks.every((m) => m >= low && m <= high));
+  return { ratio: Math.max(...picks) / Math.min(...picks), holding: holding.length / bands.length };
+}
+
+/** Per function, or over several: the worst ratio and the mean share. */
+function stability(each: readonly Stability[]): string {
+  if (each.length === 0) return "-";
+  const ratio = Math.max(...each.map((x) => x.ratio));
+  const holding = each.reduce((sum, x) => sum + x.holding, 0) / each.length;
+  return `${ratio.toFixed(2)}x, ${pct(holding, 0)}`;
 }
 
 function print(rows: string[][]): void {
@@ -258,6 +288,7 @@ function print(rows: string[][]): void {
     "max regret",
     "within 5%",
     "calls",
+    "picks max/min, bands holding all",
     "exploration",
     "timeout: held-out over / within 3x p99 + init (whole s; ms bound)",
   ];
@@ -289,18 +320,21 @@ export async function run(): Promise<void> {
     const truth = truthOf(fn, pricing);
     for (const condition of conditions) {
       for (const method of methods) {
-        const scored: Scored = { regrets: [], runs: [] };
+        const scored: Scored = { regrets: [], runs: [], stabilities: [] };
         for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
           const outcome = await method.run(fn, truth, seed, condition);
           scored.runs.push(outcome);
           scored.regrets.push(truth.costBySize.get(outcome.memoryMb)! / truth.cheapestCostUsd - 1);
         }
+        const own = stabilityOf(scored.runs);
+        if (own !== undefined) scored.stabilities.push(own);
         rows.push(row(fn.name, method.name, label(condition), scored));
         for (const group of [fn.group, "all"]) {
           const key = `${group}\t${method.name}\t${label(condition)}`;
-          const sum = pooled.get(key) ?? { regrets: [], runs: [] };
+          const sum = pooled.get(key) ?? { regrets: [], runs: [], stabilities: [] };
           sum.regrets.push(...scored.regrets);
           sum.runs.push(...scored.runs);
+          sum.stabilities.push(...scored.stabilities);
           pooled.set(key, sum);
         }
       }

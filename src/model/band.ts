@@ -81,6 +81,15 @@ export function clearlyInside(t: Tier, eligible: readonly Tier[], context: CostC
   return beyondEdge(t, eligible, context) <= -EDGE_NOISE_Z;
 }
 
+/**
+ * Inside the band by its measured cost: what `cost` picks from. A margin of
+ * noise on top (picking only what is clearly inside) made the pick the
+ * cheapest by chance on a flat curve, a different size each run.
+ */
+export function measuredInside(t: Tier, eligible: readonly Tier[], context: CostContext): boolean {
+  return beyondEdge(t, eligible, context) <= 0;
+}
+
 /** "128-1,792 MB" when the band holds every eligible size in its range, else the list. */
 export function bandWords(members: readonly Tier[], eligible: readonly Tier[]): string {
   const low = members[0]!.memoryMb;

@@ -1,6 +1,14 @@
 import type { Strategy, Tier } from "../document/result.js";
 import { formatDuration, formatMb, formatPercent, formatTimes, formatUsd } from "../format.js";
-import { bandMembers, bandWords, best, byMedian, type CostContext, clearlyInside } from "./band.js";
+import {
+  bandMembers,
+  bandWords,
+  best,
+  byMedian,
+  type CostContext,
+  clearlyInside,
+  measuredInside,
+} from "./band.js";
 import { medianStandardError, withinNoise } from "./noise.js";
 
 /** A strategy's choice among the eligible sizes, and why in words and numbers. */
@@ -37,15 +45,14 @@ function fasterWords(tiers: readonly Tier[]): string {
 }
 
 /**
- * `cost`: the sizes in the band cost the same; the fastest of them that is
- * within the tolerance beyond noise wins (of sizes equally fast within noise,
- * the cheaper). A faster size only within noise of the band's edge is named,
- * not picked: the fastest member sits at the edge by the luck of its draws
- * more often than by its cost (the winner's curse).
+ * `cost`: the sizes in the band cost the same; the fastest of them whose
+ * measured cost is within the tolerance wins (of sizes equally fast within
+ * noise, the cheaper). A faster size in the band only by noise is named, not
+ * picked.
  */
 function pickCost(eligible: readonly Tier[], context: CostContext): Pick {
   const members = bandMembers(eligible, context);
-  const inside = members.filter((t) => clearlyInside(t, eligible, context));
+  const inside = members.filter((t) => measuredInside(t, eligible, context));
   const fastest = best(inside, byMedian, context.cost);
   const tied = inside.filter((t) => t === fastest || !fasterBeyondNoise(fastest, t));
   const winner = best(tied, context.cost, byMedian);
@@ -54,21 +61,22 @@ function pickCost(eligible: readonly Tier[], context: CostContext): Pick {
   if (members.length === 1) {
     return { winner, reason: `${size} is the cheapest: ${price(winner, context)}` };
   }
-  const doubtful = members.filter((t) => !inside.includes(t));
+  const doubtful = members.filter((t) => !clearlyInside(t, eligible, context));
+  const outside = members.filter((t) => !inside.includes(t));
   const verb = doubtful.length === 0 ? "cost the same" : "may cost the same";
   const within = `${bandWords(members, eligible)} ${verb} within ${tolerance}`;
   let picked =
     winner === fastest
       ? `${size} is the fastest of them`
       : `${size} is the cheaper of the fastest, equally fast within noise`;
-  if (doubtful.length > 0) picked += ` clearly within ${tolerance}`;
+  if (outside.length > 0) picked += ` measured within ${tolerance}`;
   const notes: string[] = [];
   const slowest = best(members, (t) => -t.durationMs.median);
   // "1x faster" says nothing: only a speed-up of at least 5% is named.
   if (slowest.durationMs.median >= 1.05 * winner.durationMs.median) {
     notes.push(`${speedup(winner, slowest)} faster than ${formatMb(slowest.memoryMb)} MB`);
   }
-  const faster = doubtful.filter((t) => fasterBeyondNoise(t, winner));
+  const faster = outside.filter((t) => fasterBeyondNoise(t, winner));
   if (faster.length > 0) notes.push(`${fasterWords(faster)} but may be over ${tolerance} dearer`);
   const detail = notes.length === 0 ? "" : ` (${notes.join("; ")})`;
   return { winner, reason: `${within}; ${picked}${detail}: ${price(winner, context)}` };

@@ -184,7 +184,7 @@ describe("recommend, the equivalence band", () => {
     assert.match(recommended(gap).reason, /^128, 256 and 512 MB cost the same within 2%/);
   });
 
-  it("widens the band by the noise, and picks only what is clearly within the tolerance", () => {
+  it("widens the band by the noise, and picks only what is measured within the tolerance", () => {
     // 1024 MB is 2.4% dearer: within 2% as far as 3 noisy calls can tell, so in the band,
     // but not clearly, so not picked, and named.
     const thin = [
@@ -198,7 +198,7 @@ describe("recommend, the equivalence band", () => {
     assert.equal(r.memoryMb, 512);
     assert.match(
       r.reason,
-      /^128-1,024 MB may cost the same within 2%; 512 MB is the fastest of them clearly within 2% \(4x faster than 128 MB; 1,024 MB is faster but may be over 2% dearer\)/,
+      /^128-1,024 MB may cost the same within 2%; 512 MB is the fastest of them measured within 2% \(4x faster than 128 MB; 1,024 MB is faster but may be over 2% dearer\)/,
     );
   });
 
