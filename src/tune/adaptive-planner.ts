@@ -176,9 +176,14 @@ function searchSize(
     if (memoryMb !== undefined) candidates.push({ memoryMb, score: g.score });
   }
   if (parabola !== null) {
+    // As for gaps: a size closer to a measured one than the noise would tell nothing new.
+    const apart = Math.max(MIN_GAP_SHARE, relativeNoise);
+    const near = (size: number) =>
+      [...measured].some((m) => Math.abs(size - m) < (apart * Math.max(size, m)) / 2);
     const open = context.sizes.filter(
       (size) =>
         !measured.has(size) &&
+        !near(size) &&
         size >= clean[0]!.memoryMb &&
         size <= clean.at(-1)!.memoryMb &&
         remainingCapacity(context, observations, size) > 0,

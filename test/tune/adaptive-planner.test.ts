@@ -257,6 +257,35 @@ describe("createAdaptivePlanner", () => {
     }
   });
 
+  it("measures no two sizes closer than the noise, even where the cost curve points", async () => {
+    // Seen live on the emulator: 397 and 398 MB both measured, the second telling nothing new.
+    const fine = Array.from({ length: 833 }, (_, i) => 128 + 2 * i); // 128..1792 every 2 MB
+    const random = createRandom(5);
+    const records = fine.flatMap((m) =>
+      Array.from({ length: 6 }, (_, i) => {
+        const durationMs = uShaped(m) * (1 + 0.02 * (2 * random() - 1));
+        return {
+          requestId: `${m}-${i}`,
+          durationMs,
+          billedDurationMs: Math.ceil(durationMs),
+          memorySizeMB: m,
+          maxMemoryUsedMB: 60,
+          status: "success" as const,
+        };
+      }),
+    );
+    for (const seed of [1, 2, 3]) {
+      const { result } = await plan(records, 35, seed);
+      const sizes = [...result.records.keys()].sort((a, b) => a - b);
+      for (let i = 1; i < sizes.length; i++) {
+        assert.ok(
+          sizes[i]! - sizes[i - 1]! >= 0.015 * sizes[i]!,
+          `seed ${seed}: ${sizes[i - 1]} and ${sizes[i]} MB both measured (${sizes})`,
+        );
+      }
+    }
+  });
+
   it("stops when the recording runs out instead of asking again", async () => {
     const records = recording(uShaped, { perSize: 1 });
     const { result, planner } = await plan(records, 35, 1);
