@@ -147,19 +147,22 @@ function groundTruth(a: Map<number, number>, b: Map<number, number>): GroundTrut
   };
 }
 
-/** The true cost at a picked size: the ground truth's, else measured now like a grid size. */
-async function truthAt(
-  fixture: string,
-  memoryMb: number,
-  truth: GroundTruth,
-  extra: Map<number, number>,
-): Promise<number> {
-  const known = truth.cost.get(memoryMb) ?? extra.get(memoryMb);
+/**
+ * The true cost at a picked size: the ground truth's, linear in memory
+ * between the grid sizes around it. Measuring the pick again later would
+ * compare costs taken under a different load (on a shared host, minutes apart,
+ * that moved costs by several percent), which the interpolation avoids.
+ */
+function truthAt(memoryMb: number, truth: GroundTruth): number {
+  const known = truth.cost.get(memoryMb);
   if (known !== undefined) return known;
-  const records = await grid(fixture, [memoryMb], WARM_CALLS + 1);
-  const cost = warmCosts(records).get(memoryMb) ?? Number.NaN;
-  extra.set(memoryMb, cost);
-  return cost;
+  const sizes = [...truth.cost.keys()].sort((a, b) => a - b);
+  const above = sizes.findIndex((m) => m > memoryMb);
+  if (above <= 0) return truth.cost.get(above === 0 ? sizes[0]! : sizes.at(-1)!)!;
+  const low = sizes[above - 1]!;
+  const high = sizes[above]!;
+  const t = (memoryMb - low) / (high - low);
+  return truth.cost.get(low)! + t * (truth.cost.get(high)! - truth.cost.get(low)!);
 }
 
 interface PlannerRun {
@@ -246,7 +249,6 @@ async function fixtureSection(fixture: string, report: Record<string, unknown>):
       }),
   ]);
 
-  const extra = new Map<number, number>();
   const runs: PlannerRun[] = [];
   for (let seed = 1; seed <= RUNS; seed++) {
     started = performance.now();
@@ -254,9 +256,7 @@ async function fixtureSection(fixture: string, report: Record<string, unknown>):
     const wallMs = performance.now() - started;
     const memoryMb = doc.recommendation?.memoryMb ?? null;
     const regret =
-      memoryMb === null
-        ? Number.NaN
-        : (await truthAt(fixture, memoryMb, truth, extra)) / truth.cheapestUsd - 1;
+      memoryMb === null ? Number.NaN : truthAt(memoryMb, truth) / truth.cheapestUsd - 1;
     runs.push({
       seed,
       memoryMb,
@@ -271,15 +271,12 @@ async function fixtureSection(fixture: string, report: Record<string, unknown>):
   const ptRecords = await grid(fixture, ptSizes, 10);
   const ptWallMs = performance.now() - started;
   const ptPick = powerTuningPick(ptRecords, pricing);
-  const ptRegret = (await truthAt(fixture, ptPick, truth, extra)) / truth.cheapestUsd - 1;
+  const ptRegret = truthAt(ptPick, truth) / truth.cheapestUsd - 1;
 
   const regrets = runs.map((r) => r.regret).sort((p, q) => p - q);
   const median = regrets[Math.floor((regrets.length - 1) / 2)]!;
   const inBand = (m: number | null) =>
-    m !== null &&
-    (truth.cost.has(m)
-      ? truth.band.includes(m)
-      : extra.get(m)! <= truth.cheapestUsd * (1 + Math.max(tie, truth.spread)));
+    m !== null && truthAt(m, truth) <= truth.cheapestUsd * (1 + Math.max(tie, truth.spread));
   print([
     ["run", "pick MB", "regret", "in truth's band", "its band", "calls", "wall"],
     ...runs.map((r) => [
@@ -322,7 +319,6 @@ async function fixtureSection(fixture: string, report: Record<string, unknown>):
     },
     runs,
     powerTuning: { memoryMb: ptPick, regret: ptRegret, wallMs: ptWallMs },
-    measuredPicks: Object.fromEntries([...extra].map(([m, c]) => [m, c * 1e6])),
   };
 }
 
