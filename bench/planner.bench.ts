@@ -2,14 +2,15 @@
 // Power Tuning, Parrotfish) on replayed real measurements: the pacslab-2020
 // functions and the CFS staircase. Deterministic: seeds 1..SEEDS per function
 // (PLANNER_BENCH_FIRST_SEED moves them; tune on others than the reported ones).
-// "cold": the first call of each prepared size is a cold start (PLANNER_BENCH_COLD=0: off).
+// "first calls": the first call of each prepared size is a cold start whose
+// Duration is inflated by the real ratios of docs/lambda-facts.md, "First calls"
+// (bench/planner-first-calls.ts; PLANNER_BENCH_COLD=0: off).
 // Regret = true cost at the recommended size / true cheapest cost - 1, where
 // the truth is the mean cost over every record of a size (1 ms billing,
 // x86_64 us-east-1, request fee included).
 import type { ReportRecord } from "../src/logs/record.js";
 import { totalCost } from "../src/model/cost.js";
 import { resolvePricing } from "../src/model/pricing.js";
-import { createRandom, deriveSeed } from "../src/model/random.js";
 import { recommend } from "../src/model/recommend.js";
 import { buildTiers } from "../src/model/stats.js";
 import { recommendTimeout } from "../src/model/timeout.js";
@@ -34,13 +35,17 @@ import {
   type Truth,
   truthOf,
 } from "./planner-data.js";
+import { firstCallModel, withColdStarts } from "./planner-first-calls.js";
 
 const SEEDS = Number(process.env.PLANNER_BENCH_SEEDS ?? 40);
 // Reporting seeds are 1..SEEDS; tune constants on others (e.g. PLANNER_BENCH_FIRST_SEED=1001).
 const FIRST_SEED = Number(process.env.PLANNER_BENCH_FIRST_SEED ?? 1);
 const BUDGETS = [15, 20, 35];
-/** Adds a row where every newly prepared size's first call is a cold start (as on live targets). */
-const COLD = process.env.PLANNER_BENCH_COLD !== "0";
+/** Also runs every method with first calls cold (as on live targets); PLANNER_BENCH_COLD=0: off. */
+const FIRST_CALLS = process.env.PLANNER_BENCH_COLD !== "0";
+/** `--tie-tolerance` of the planner and the recommendation (PLANNER_BENCH_TIE=0: the cheapest only). */
+const TIE =
+  process.env.PLANNER_BENCH_TIE === undefined ? undefined : Number(process.env.PLANNER_BENCH_TIE);
 const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });
 
 interface Run {
@@ -48,11 +53,13 @@ interface Run {
   invocations: number;
   explorationUsd: number;
   timeout?: TimeoutCheck;
+  /** The band's range (lambda-tune only): smallest and largest size in it. */
+  band?: [number, number];
 }
 
 interface Method {
   name: string;
-  run(fn: BenchFunction, truth: Truth, seed: number): Promise<Run>;
+  run(fn: BenchFunction, truth: Truth, seed: number, condition: Condition): Promise<Run>;
 }
 
 interface TimeoutCheck {
@@ -66,39 +73,6 @@ interface TimeoutCheck {
 
 function replay(fn: BenchFunction, seed: number): ReplayTarget {
   return createReplayTarget({ records: fn.records, name: fn.name, seed });
-}
-
-/**
- * As a live target behaves: the first call of each prepared size is a cold
- * start with Init ~200-400 ms, billed since August 2025
- * (docs/lambda-facts.md, "Billing").
- */
-function withColdStarts(target: ReplayTarget, seed: number): Target {
-  const random = createRandom(deriveSeed(seed, 7));
-  return {
-    kind: target.kind,
-    describe: () => target.describe(),
-    availableSizes: () => target.availableSizes(),
-    capacity: (m) => target.capacity(m),
-    restore: () => target.restore(),
-    async prepare(memoryMb) {
-      const prepared = await target.prepare(memoryMb);
-      let cold = true;
-      return {
-        memoryMb,
-        release: () => prepared.release(),
-        async invoke(payload) {
-          const invocation = await prepared.invoke(payload);
-          if (!cold) return invocation;
-          cold = false;
-          const initDurationMs = Math.round((200 + 200 * random()) * 100) / 100;
-          const { record } = invocation;
-          const billedDurationMs = Math.ceil(record.durationMs + initDurationMs);
-          return { ...invocation, record: { ...record, initDurationMs, billedDurationMs } };
-        },
-      };
-    },
-  };
 }
 
 async function sweep(target: Target, planner: Planner) {
@@ -141,9 +115,13 @@ async function recommendFrom(
 ): Promise<Run> {
   const { result, records, explorationUsd } = await sweep(target, planner);
   const tiers = buildTiers(records, pricing);
-  const outcome = recommend(tiers, { strategy: "cost", pricing });
+  const outcome = recommend(tiers, {
+    strategy: "cost",
+    pricing,
+    ...(TIE !== undefined && { tieTolerance: TIE }),
+  });
   if (outcome.recommendation === null) throw new Error(`${fn.name}: no recommendation`);
-  const { memoryMb, timeoutSeconds } = outcome.recommendation;
+  const { memoryMb, timeoutSeconds, band } = outcome.recommendation;
   const winner = tiers.find((t) => t.memoryMb === memoryMb)!;
   const { boundMs } = recommendTimeout(winner, tiers);
   return {
@@ -151,6 +129,7 @@ async function recommendFrom(
     invocations: result.invocations,
     explorationUsd,
     timeout: timeoutCheck(fn, truth, records, memoryMb, timeoutSeconds, boundMs),
+    ...(band !== undefined && { band: [band.sizes[0]!, band.sizes.at(-1)!] as [number, number] }),
   };
 }
 
@@ -158,41 +137,48 @@ function capacityOf(target: ReplayTarget): Map<number, number> {
   return new Map(target.availableSizes().map((m) => [m, target.capacity(m)] as const));
 }
 
-const lambdaTune = (budget: number, cold = false): Method => ({
-  name: `lambda-tune --budget ${budget}${cold ? " cold" : ""}`,
-  run(fn, truth, seed) {
+/** How the replayed function behaves: as recorded, or with the first call of each size cold. */
+type Condition = "replay" | "first calls";
+
+function targetFor(fn: BenchFunction, seed: number, condition: Condition): Target {
+  const target = replay(fn, seed);
+  return condition === "replay" ? target : withColdStarts(target, seed, firstCallModel(seed));
+}
+
+const lambdaTune = (budget: number): Method => ({
+  name: `lambda-tune --budget ${budget}`,
+  run(fn, truth, seed, condition) {
     const target = replay(fn, seed);
     const planner = createAdaptivePlanner({
       budget,
       sizes: target.availableSizes(),
       pricing,
       capacity: capacityOf(target),
+      ...(TIE !== undefined && { tieTolerance: TIE }),
     });
-    return recommendFrom(fn, truth, cold ? withColdStarts(target, seed) : target, planner);
+    return recommendFrom(fn, truth, targetFor(fn, seed, condition), planner);
   },
 });
 
 const fixedGrid: Method = {
   name: `fixed grid ${DEFAULT_SIZES.length}x${DEFAULT_INVOCATIONS}`,
-  run(fn, truth, seed) {
-    const target = replay(fn, seed);
-    const sizes = [...new Set(DEFAULT_SIZES.map((m) => nearestSize(target.availableSizes(), m)))];
+  run(fn, truth, seed, condition) {
+    const sizes = [...new Set(DEFAULT_SIZES.map((m) => nearestSize(sizesOf(fn), m)))];
     return recommendFrom(
       fn,
       truth,
-      target,
+      targetFor(fn, seed, condition),
       createFixedGridPlanner({ sizes, invocationsPerSize: DEFAULT_INVOCATIONS }),
     );
   },
 };
 
 const powerTuning = (calls: number): Method => ({
-  name: `power-tuning x${calls}`,
-  async run(fn, _truth, seed) {
-    const target = replay(fn, seed);
-    const sizes = powerTuningSizes(target.availableSizes());
+  name: `power-tuning 6x${calls}`,
+  async run(fn, _truth, seed, condition) {
+    const sizes = powerTuningSizes(sizesOf(fn));
     const { result, explorationUsd } = await sweep(
-      target,
+      targetFor(fn, seed, condition),
       createFixedGridPlanner({ sizes, invocationsPerSize: calls }),
     );
     const memoryMb = powerTuningPick(result.records, pricing);
@@ -202,21 +188,26 @@ const powerTuning = (calls: number): Method => ({
 
 const parrotfish: Method = {
   name: "parrotfish 4x5",
-  async run(fn, _truth, seed) {
-    const target = replay(fn, seed);
-    const sizes = parrotfishSizes(target.availableSizes());
+  async run(fn, _truth, seed, condition) {
+    const sizes = parrotfishSizes(sizesOf(fn));
     const { result, explorationUsd } = await sweep(
-      target,
+      targetFor(fn, seed, condition),
       createFixedGridPlanner({ sizes, invocationsPerSize: 5 }),
     );
-    const memoryMb = parrotfishPick(result.records, target.availableSizes(), pricing);
+    const memoryMb = parrotfishPick(result.records, sizesOf(fn), pricing);
     return { memoryMb, invocations: result.invocations, explorationUsd };
   },
 };
 
+function sizesOf(fn: BenchFunction): number[] {
+  return [...new Set(fn.records.map((r) => r.memorySizeMB))].sort((a, b) => a - b);
+}
+
 interface Scored {
   regrets: number[];
   runs: Run[];
+  /** One per function (a pooled row has several). */
+  stabilities: Stability[];
 }
 
 function quantile(values: readonly number[], q: number): number {
@@ -229,7 +220,7 @@ function quantile(values: readonly number[], q: number): number {
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 
-function row(label: string, method: string, scored: Scored): string[] {
+function row(label: string, method: string, condition: string, scored: Scored): string[] {
   const { regrets, runs } = scored;
   const within = regrets.filter((r) => r <= 0.05).length / regrets.length;
   const calls = runs.reduce((s, r) => s + r.invocations, 0) / runs.length;
@@ -252,29 +243,65 @@ function row(label: string, method: string, scored: Scored): string[] {
   return [
     label,
     method,
+    condition,
     pct(quantile(regrets, 0.5)),
     pct(quantile(regrets, 0.95)),
+    pct(Math.max(...regrets)),
     pct(within, 0),
     calls.toFixed(1),
+    stability(scored.stabilities),
     `$${usd.toExponential(2)}`,
     timeout,
   ];
+}
+
+interface Stability {
+  /** The largest pick over the smallest. */
+  ratio: number;
+  /** Share of runs whose band's range holds every other run's pick. */
+  holding: number;
+}
+
+/** How stable the answer is over the seeds of one function (lambda-tune only: it states a band). */
+function stabilityOf(runs: readonly Run[]): Stability | undefined {
+  const bands = runs.flatMap((r) => (r.band === undefined ? [] : [r.band]));
+  if (bands.length !== runs.length || runs.length === 0) return undefined;
+  const picks = runs.map((r) => r.memoryMb);
+  const holding = bands.filter(([low, high]) => picks.every((m) => m >= low && m <= high));
+  return { ratio: Math.max(...picks) / Math.min(...picks), holding: holding.length / bands.length };
+}
+
+/** Per function, or over several: the worst ratio and the mean share. */
+function stability(each: readonly Stability[]): string {
+  if (each.length === 0) return "-";
+  const ratio = Math.max(...each.map((x) => x.ratio));
+  const holding = each.reduce((sum, x) => sum + x.holding, 0) / each.length;
+  return `${ratio.toFixed(2)}x, ${pct(holding, 0)}`;
 }
 
 function print(rows: string[][]): void {
   const header = [
     "function",
     "method",
+    "first calls",
     "median regret",
     "p95 regret",
+    "max regret",
     "within 5%",
     "calls",
+    "picks max/min, bands holding all",
     "exploration",
     "timeout: held-out over / within 3x p99 + init (whole s; ms bound)",
   ];
   const all = [header, ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
-  for (const r of all) console.log(r.map((cell, i) => cell.padEnd(widths[i]!)).join("  "));
+  for (const r of all)
+    console.log(
+      r
+        .map((cell, i) => cell.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 export async function run(): Promise<void> {
@@ -285,35 +312,47 @@ export async function run(): Promise<void> {
   ];
   const methods = [
     ...BUDGETS.map((budget) => lambdaTune(budget)),
-    ...(COLD ? [lambdaTune(20, true)] : []),
     fixedGrid,
     powerTuning(5),
     powerTuning(10),
     parrotfish,
   ];
+  const conditions: Condition[] = FIRST_CALLS ? ["replay", "first calls"] : ["replay"];
+  const label = (c: Condition) => (c === "replay" ? "warm" : "cold, inflated");
   const pooled = new Map<string, Scored>();
   const rows: string[][] = [];
   for (const fn of functions) {
     const truth = truthOf(fn, pricing);
-    for (const method of methods) {
-      const scored: Scored = { regrets: [], runs: [] };
-      for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
-        const outcome = await method.run(fn, truth, seed);
-        scored.runs.push(outcome);
-        scored.regrets.push(truth.costBySize.get(outcome.memoryMb)! / truth.cheapestCostUsd - 1);
+    for (const condition of conditions) {
+      for (const method of methods) {
+        const scored: Scored = { regrets: [], runs: [], stabilities: [] };
+        for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+          const outcome = await method.run(fn, truth, seed, condition);
+          scored.runs.push(outcome);
+          scored.regrets.push(truth.costBySize.get(outcome.memoryMb)! / truth.cheapestCostUsd - 1);
+        }
+        const own = stabilityOf(scored.runs);
+        if (own !== undefined) scored.stabilities.push(own);
+        rows.push(row(fn.name, method.name, label(condition), scored));
+        for (const group of [fn.group, "all"]) {
+          const key = `${group}\t${method.name}\t${label(condition)}`;
+          const sum = pooled.get(key) ?? { regrets: [], runs: [], stabilities: [] };
+          sum.regrets.push(...scored.regrets);
+          sum.runs.push(...scored.runs);
+          sum.stabilities.push(...scored.stabilities);
+          pooled.set(key, sum);
+        }
       }
-      rows.push(row(fn.name, method.name, scored));
-      const key = `${fn.group}\t${method.name}`;
-      const sum = pooled.get(key) ?? { regrets: [], runs: [] };
-      sum.regrets.push(...scored.regrets);
-      sum.runs.push(...scored.runs);
-      pooled.set(key, sum);
     }
   }
   for (const [key, scored] of pooled) {
-    const [group, method] = key.split("\t") as [string, string];
-    if (group === "pacslab-2020") rows.push(row("pacslab all", method, scored));
+    const [group, method, condition] = key.split("\t") as [string, string, string];
+    if (group === "pacslab-2020") rows.push(row("pacslab all", method, condition, scored));
   }
-  console.log(`planner: ${SEEDS} seeded runs per function and method`);
+  for (const [key, scored] of pooled) {
+    const [group, method, condition] = key.split("\t") as [string, string, string];
+    if (group === "all") rows.push(row("pacslab+staircase", method, condition, scored));
+  }
+  console.log(`planner: ${SEEDS} seeded runs per function, method and first-call condition`);
   print(rows);
 }

@@ -1,4 +1,5 @@
 import { UsageError } from "./errors.js";
+import { formatPercent } from "./format.js";
 import { MAX_TIMEOUT_SECONDS } from "./lambda.js";
 
 /**
@@ -59,29 +60,36 @@ export function parsePositiveNumber(
 }
 
 /**
- * A share, as every flag takes one: a percentage with its sign (`10%`) or a
- * fraction (`0.1`), both ten percent. A bare number of 1 or more is refused
- * as ambiguous (10%? 1000%?) rather than guessed; `max` bounds the share.
+ * A share, written as a percentage (`2%`) or a fraction (`0.02`): both mean
+ * two percent, on every flag that takes one. A bare number of 1 or more is
+ * refused as ambiguous (`2`: 2% or 200%?), and so is anything above `max`.
  */
-export function parseFraction(flag: string, value: string, max = Number.POSITIVE_INFINITY): number {
-  const text = value.trim();
-  const percent = text.endsWith("%");
-  const digits = percent ? text.slice(0, -1).trim() : text;
+export function parseFraction(flag: string, text: string, limits: { max?: number } = {}): number {
+  const trimmed = text.trim();
+  const percent = trimmed.endsWith("%");
+  const digits = percent ? trimmed.slice(0, -1).trim() : trimmed;
   const number = digits === "" ? Number.NaN : Number(digits);
-  if (!Number.isFinite(number) || number < 0) {
-    throw new UsageError(`${flag} must be a percentage or a fraction, not '${value}'`, {
-      hint: `e.g. ${flag} 10% (or ${flag} 0.1)`,
-    });
-  }
-  if (!percent && number >= 1) {
-    throw new UsageError(`${flag} ${value} is ambiguous: ${value}% or ${number * 100}%?`, {
-      hint: `write the percent sign (${flag} ${value}%) or a fraction below 1 (0.1 for 10%)`,
+  const example = `${flag} 2% (or 0.02)`;
+  if (!Number.isFinite(number)) {
+    throw new UsageError(`${flag} must be a percentage or a fraction, not '${text}'`, {
+      hint: `e.g. ${example}`,
     });
   }
   const fraction = percent ? number / 100 : number;
-  if (fraction > max) {
-    throw new UsageError(`${flag} ${value} is above the ${max * 100}% it may be`, {
-      hint: `give ${flag} a share from 0% to ${max * 100}%`,
+  if (fraction < 0) {
+    throw new UsageError(`${flag} cannot be negative, got '${text}'`, { hint: `e.g. ${example}` });
+  }
+  if (!percent && number >= 1) {
+    throw new UsageError(
+      `${flag} ${trimmed} is ambiguous: ${trimmed}% or ${formatPercent(number)}?`,
+      {
+        hint: `write the percent sign (${flag} ${trimmed}%) or a fraction below 1 (${flag} ${number / 100} for ${trimmed}%)`,
+      },
+    );
+  }
+  if (limits.max !== undefined && fraction > limits.max) {
+    throw new UsageError(`${flag} ${trimmed} is above ${formatPercent(limits.max)}`, {
+      hint: `give ${flag} from 0 to ${formatPercent(limits.max)}, e.g. ${example}`,
     });
   }
   return fraction;

@@ -33,27 +33,38 @@ describe("parsePositiveInt and parseNonNegativeInt", () => {
 });
 
 describe("parseFraction: one meaning for a share on every flag", () => {
-  it("reads 10% and 0.1 alike, as ten percent", () => {
-    assert.equal(parseFraction("--balanced-tolerance", "10%"), 0.1);
-    assert.equal(parseFraction("--balanced-tolerance", "0.1"), 0.1);
-    assert.equal(parseFraction("--x", " 2.5% "), 0.025);
-    assert.equal(parseFraction("--x", "0"), 0);
-    assert.equal(parseFraction("--x", "150%"), 1.5);
+  it("reads 2% and 0.02 alike, as two percent", () => {
+    assert.equal(parseFraction("--tie-tolerance", "2%"), 0.02);
+    assert.equal(parseFraction("--tie-tolerance", "0.02"), 0.02);
+    assert.equal(parseFraction("--tie-tolerance", " 10% "), 0.1);
+    assert.equal(parseFraction("--tie-tolerance", "0"), 0);
+    assert.equal(parseFraction("--cold-start-rate", "100%", { max: 1 }), 1);
   });
 
-  it("refuses a bare number of 1 or more as ambiguous, and a share above its bound", () => {
+  it("refuses a bare number of 1 or more as ambiguous, naming both readings", () => {
     assertUsageError(
-      () => parseFraction("--balanced-tolerance", "10"),
-      /10 is ambiguous: 10% or 1000%/,
+      () => parseFraction("--tie-tolerance", "2"),
+      /--tie-tolerance 2 is ambiguous: 2% or 200%\?/,
     );
-    assertUsageError(() => parseFraction("--x", "1"), /ambiguous/);
-    assertUsageError(() => parseFraction("--tie", "60%", 0.5), /above the 50% it may be/);
+    assertUsageError(() => parseFraction("--cold-start-rate", "1"), /ambiguous: 1% or 100%\?/);
   });
 
-  it("refuses negatives and garbage", () => {
-    for (const text of ["-5%", "ten", "%", "", "1e999"]) {
-      assertUsageError(() => parseFraction("--x", text), /--x must be a percentage or a fraction/);
-    }
+  it("refuses negatives, garbage and values above the flag's maximum", () => {
+    assertUsageError(
+      () => parseFraction("--tie-tolerance", "-1%"),
+      /--tie-tolerance cannot be negative/,
+    );
+    assertUsageError(() => parseFraction("--tie-tolerance", "-0.01"), /cannot be negative/);
+    assertUsageError(() => parseFraction("--tie-tolerance", "lots"), /percentage or a fraction/);
+    assertUsageError(() => parseFraction("--tie-tolerance", "%"), /percentage or a fraction/);
+    assertUsageError(
+      () => parseFraction("--tie-tolerance", "60%", { max: 0.5 }),
+      /--tie-tolerance 60% is above 50%/,
+    );
+    assertUsageError(
+      () => parseFraction("--cold-start-rate", "101%", { max: 1 }),
+      /--cold-start-rate 101% is above 100%/,
+    );
   });
 });
 

@@ -27,7 +27,16 @@ export interface ChosenPlan {
 export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
   const adaptive =
     settings.budget !== undefined || (settings.memory !== "list" && !settings.invocationsGiven);
+  const payloads = settings.payloads.events.length;
   if (!adaptive) {
+    // A size's first call is cold on a live target: every payload needs a warm call after it.
+    if (payloads > 1 && settings.invocations < payloads + 1) {
+      throw new UsageError(
+        `${payloads} payloads are more than -n ${settings.invocations} calls at one size allow: ` +
+          `each payload needs a warm call there, after the cold first call (${payloads} + 1 = ${payloads + 1})`,
+        { hint: `give -n ${payloads + 1} or more, or fewer payloads in --payload-file` },
+      );
+    }
     const invocations = settings.sizes.length * settings.invocations;
     if (invocations > LARGE_GRID && !settings.yes && target.kind !== "replay") {
       throw new UsageError(
@@ -57,6 +66,7 @@ export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
     ...(settings.invocationsGiven && { invocations: settings.invocations }),
     sizes,
     ...(capacity && { capacity }),
+    payloads,
   });
   return { plan: { kind: "adaptive", budget, sizes, ...(capacity && { capacity }) }, notes };
 }

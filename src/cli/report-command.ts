@@ -19,6 +19,8 @@ export interface ReportOptions {
   json?: boolean;
   /** Write the rendering to this file instead of stdout. */
   out?: string;
+  /** The detail behind the recommendation, not only its paragraph. */
+  verbose?: boolean;
 }
 
 /** `lambda-tune report result.json`: renders a saved result document again, in any output format. */
@@ -45,6 +47,7 @@ export async function reportCommand(
     // A file is read later, elsewhere: no escape codes in it.
     color: !toFile && useColor(io),
     width: outputWidth(io),
+    verbose: options.verbose === true,
     ...fittedCurve(doc),
   });
   if (options.out === undefined) await write(io.stdout, text);

@@ -80,7 +80,18 @@ export async function runCommand(
       plan,
       seed: settings.seed,
       pauseMs: settings.pauseMs,
-      payload: settings.payload,
+      payload: settings.payloads.events[0]!,
+      ...(settings.payloads.events.length > 1 && {
+        events: settings.payloads.events,
+        payloads: {
+          mix: {
+            labels: settings.payloads.labels,
+            weights: settings.payloads.weights,
+            seed: settings.seed,
+          },
+          previews: settings.payloads.previews,
+        },
+      }),
       concurrency: settings.concurrency,
       pricing,
       strategy: settings.strategy,
@@ -88,6 +99,12 @@ export async function runCommand(
       ...(settings.balancedTolerance !== undefined && {
         balancedTolerance: settings.balancedTolerance,
       }),
+      ...(settings.tieTolerance !== undefined && { tieTolerance: settings.tieTolerance }),
+      ...(settings.coldStartRate !== undefined && {
+        coldStartRate: settings.coldStartRate.rate,
+        coldStartSource: settings.coldStartRate.source,
+      }),
+      billInit: settings.billInit,
       targetKind: target.kind,
       toolVersion: VERSION,
       now: io.now,
@@ -126,6 +143,7 @@ export async function runCommand(
     renderResult(doc, settings.output, {
       color,
       width: outputWidth(io),
+      verbose: settings.verbose,
       ...(fit !== null && { predict: (memoryMb: number) => predict(fit, memoryMb) }),
       ...(comparison && { comparison: comparison.comparison }),
     }),

@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import type { Strategy } from "../document/result.js";
 import { UsageError } from "../errors.js";
 import {
@@ -15,6 +13,7 @@ import {
 import { formatMb } from "../format.js";
 import { MAX_INVOKE_PAYLOAD_BYTES, MAX_TIMEOUT_SECONDS, MIN_TIMEOUT_SECONDS } from "../lambda.js";
 import { type Pricing, resolvePricing } from "../model/pricing.js";
+import { MAX_TIE_TOLERANCE } from "../model/recommend.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
 import { checkTargetFlags, targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
@@ -26,6 +25,8 @@ import {
   refuseEnvFile,
 } from "./applicable.js";
 import { parseBaselineOptions } from "./baseline.js";
+import { type ColdStartRate, parseColdStartRate } from "./cold-start-rate.js";
+import { type Payloads, readPayloads } from "./payloads.js";
 
 const STRATEGIES: readonly Strategy[] = ["cost", "speed", "balanced"];
 
@@ -63,10 +64,19 @@ export interface RunSettings {
   invocationsGiven: boolean;
   /** `--budget`: total invocations for the adaptive planner. */
   budget: number | undefined;
-  payload: string;
+  /** `--payload` or `--payload-file`: one event, or several with weights. */
+  payloads: Payloads;
   concurrency: number;
   strategy: Strategy;
   balancedTolerance: number | undefined;
+  /** `--tie-tolerance`, a fraction; undefined: the default (2%). */
+  tieTolerance: number | undefined;
+  /** `--cold-start-rate`, `--cold-starts-from` or `--cold`; undefined: the steady state decides. */
+  coldStartRate: ColdStartRate | undefined;
+  /** `--no-bill-init`: cold calls billed on Duration alone (Lambda's rule before August 2025). */
+  billInit: boolean;
+  /** `--verbose`: the detail behind the recommendation, not only its paragraph. */
+  verbose: boolean;
   maxP95Ms: number | undefined;
   region: string | undefined;
   architecture: string | undefined;
@@ -106,7 +116,12 @@ function chooseTarget(functionArg: string, raw: RawOptions, cwd: string): Target
 }
 
 /** Lambda refuses a synchronous request over 6 MB; so does the emulator, before any invocation. */
-function checkPayloadSize(payload: string): string {
+function checkPayloadSizes<T extends { events: readonly string[] }>(payloads: T): T {
+  for (const payload of payloads.events) checkPayloadSize(payload);
+  return payloads;
+}
+
+function checkPayloadSize(payload: string): void {
   const bytes = Buffer.byteLength(payload);
   if (bytes > MAX_INVOKE_PAYLOAD_BYTES) {
     throw new UsageError(
@@ -116,38 +131,6 @@ function checkPayloadSize(payload: string): string {
       },
     );
   }
-  return payload;
-}
-
-async function readPayload(raw: RawOptions, cwd: string): Promise<string> {
-  const inline = textOption(raw, "payload");
-  const file = textOption(raw, "payloadFile");
-  if (inline !== undefined && file !== undefined) {
-    throw new UsageError("--payload and --payload-file were both given", {
-      hint: "keep one of them",
-    });
-  }
-  let payload = inline ?? "{}";
-  let source = "--payload";
-  if (file !== undefined) {
-    source = file;
-    try {
-      payload = await readFile(resolve(cwd, file), "utf8");
-    } catch (error) {
-      throw new UsageError(`cannot read the payload file ${file}`, {
-        hint: "check the path given to --payload-file",
-        cause: error,
-      });
-    }
-  }
-  try {
-    JSON.parse(payload);
-  } catch (error) {
-    throw new UsageError(`the payload in ${source} is not JSON: ${(error as Error).message}`, {
-      hint: `give an event as JSON, e.g. --payload '{"key":"value"}'`,
-    });
-  }
-  return payload;
 }
 
 export async function parseRunOptions(
@@ -188,6 +171,7 @@ export async function parseRunOptions(
   const price = textOption(raw, "pricePerGbSecond");
   const request = textOption(raw, "pricePerRequest");
   const tolerance = textOption(raw, "balancedTolerance");
+  const tie = textOption(raw, "tieTolerance");
   const seed = textOption(raw, "seed");
   const concurrency = textOption(raw, "concurrency");
   const budget = textOption(raw, "budget");
@@ -208,11 +192,18 @@ export async function parseRunOptions(
       invocationsText === undefined
         ? DEFAULT_INVOCATIONS
         : parsePositiveInt("--invocations", invocationsText),
-    payload: checkPayloadSize(await readPayload(raw, cwd)),
+    payloads: checkPayloadSizes(await readPayloads(raw, cwd)),
     concurrency: concurrency === undefined ? 1 : parsePositiveInt("--concurrency", concurrency),
     strategy: oneOf("--strategy", textOption(raw, "strategy") ?? "cost", STRATEGIES),
     balancedTolerance:
       tolerance === undefined ? undefined : parseFraction("--balanced-tolerance", tolerance),
+    tieTolerance:
+      tie === undefined
+        ? undefined
+        : parseFraction("--tie-tolerance", tie, { max: MAX_TIE_TOLERANCE }),
+    coldStartRate: await parseColdStartRate(raw, cwd, target.kind),
+    billInit: raw.billInit !== false,
+    verbose: raw.verbose === true,
     maxP95Ms:
       maxP95 === undefined ? undefined : parsePositiveNumber("--max-p95", maxP95, "ms", "500"),
     region: textOption(raw, "region"),

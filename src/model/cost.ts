@@ -50,15 +50,24 @@ export function costForDuration(memoryMb: number, durationMs: number, pricing: P
 }
 
 /**
- * The steady-state cost of each call at one size: the warm calls when there
- * are any. A size measured only cold (the first call of a new environment on a
- * live target) is costed from its Duration alone, billed to the ms as a warm
- * call is: init is billed once per environment
- * (docs/lambda-facts.md, "Billing"), not per call in production, and would make
- * every newly probed size look dear.
+ * The steady-state cost of each call at one size: its warm calls'. A size
+ * measured only cold has none: a first call's Duration is inflated by one-off
+ * work (docs/lambda-facts.md, "First calls"), so it cannot stand for the warm
+ * calls production mostly makes.
  */
 export function steadyStateCosts(records: readonly ReportRecord[], pricing: Pricing): number[] {
-  const warm = records.filter((record) => !isColdStart(record));
-  if (warm.length > 0) return warm.map((record) => costPerInvocation(record, pricing));
-  return records.map((record) => costForDuration(record.memorySizeMB, record.durationMs, pricing));
+  return records
+    .filter((record) => !isColdStart(record))
+    .map((record) => costPerInvocation(record, pricing));
+}
+
+/**
+ * What one cold call costs in production: Duration plus Init Duration billed
+ * to the ms, as Lambda bills managed runtimes since August 2025
+ * (docs/lambda-facts.md, "Billing"), or Duration alone under the older rule.
+ * Computed by rule, so old logs are priced as today's (or the old) rule says.
+ */
+export function coldCallCost(record: ReportRecord, pricing: Pricing, billInit: boolean): number {
+  const initMs = billInit ? (record.initDurationMs ?? 0) : 0;
+  return costForDuration(record.memorySizeMB, record.durationMs + initMs, pricing);
 }

@@ -12,10 +12,13 @@ export interface FitOutcome {
   reason: string;
 }
 
-/** Median warm duration per size, from tiers whose invocations all succeeded. */
+/**
+ * Median warm duration per size, from tiers whose invocations all succeeded
+ * and that have a warm call (a first call's Duration is inflated).
+ */
 export function medianPoints(tiers: readonly Tier[]): CurvePoint[] {
   return tiers
-    .filter((tier) => failureExclusion(tier) === undefined)
+    .filter((tier) => failureExclusion(tier) === undefined && tier.warmInvocations > 0)
     .map((tier) => ({ memoryMb: tier.memoryMb, durationMs: tier.durationMs.median }))
     .sort((a, b) => a.memoryMb - b.memoryMb);
 }

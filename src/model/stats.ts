@@ -2,7 +2,9 @@ import { max, mean, quantileSorted, sampleStandardDeviation } from "simple-stati
 import type { Distribution, Tier } from "../document/result.js";
 import { formatPercent } from "../format.js";
 import { isColdStart, isOutOfMemory, type ReportRecord } from "../logs/record.js";
-import { billedDurationFor, steadyStateCosts } from "./cost.js";
+import { billedDurationFor, coldCallCost, costForDuration, steadyStateCosts } from "./cost.js";
+import { mixedFigures } from "./mix-stats.js";
+import type { PayloadMix } from "./payload-mix.js";
 import type { Pricing } from "./pricing.js";
 
 /** Max Memory Used above this share of the memory size earns a headroom warning. */
@@ -41,6 +43,19 @@ export function isFailure(record: ReportRecord): boolean {
   return record.status !== "success" || isOutOfMemory(record);
 }
 
+/**
+ * Why a size measured only cold has no steady-state cost: a first call's
+ * Duration is inflated by one-off work (docs/lambda-facts.md, "First calls").
+ */
+export function coldOnlyExclusion(tier: Tier): string | undefined {
+  if (tier.warmInvocations > 0 || tier.coldStarts === 0) return undefined;
+  const calls = tier.coldStarts === 1 ? "1 cold call" : `${tier.coldStarts} cold calls`;
+  return (
+    `${calls} and no warm call: a first call's Duration includes one-off work, ` +
+    "so it gives no steady-state cost; a second call would"
+  );
+}
+
 /** Why a tier must not be recommended because of failed invocations, or undefined. */
 export function failureExclusion(tier: Tier): string | undefined {
   if (tier.errors === 0 && tier.timeouts === 0 && tier.outOfMemory === 0) return undefined;
@@ -60,11 +75,35 @@ function headroomWarning(memoryMb: number, maxMemoryUsedMb: number): string | un
   );
 }
 
+export interface TierOptions {
+  /** Bill a cold call's Init Duration (Lambda since August 2025); false for the older rule. */
+  billInit?: boolean;
+  /** Several payloads: a size's k-th record had the mix's k-th payload (model/payload-mix.ts). */
+  mix?: PayloadMix;
+}
+
+/**
+ * Why a size cannot be compared while some payload of the mix has no warm
+ * call there (`labels` name the payloads), or undefined.
+ */
+export function incompleteMixExclusion(
+  tier: Tier,
+  labels: readonly string[] = [],
+): string | undefined {
+  if (tier.warmInvocations === 0) return undefined;
+  const missing = (tier.payloads ?? []).filter((p) => p.warmInvocations === 0);
+  if (missing.length === 0) return undefined;
+  const names = missing.map((p) => labels[p.payload] ?? `#${p.payload + 1}`);
+  const which = names.length === 1 ? `payload ${names[0]}` : `payloads ${names.join(", ")}`;
+  return `no warm call of ${which} here: the mix is incomplete, so its cost is not comparable`;
+}
+
 /** The tier of one memory size from its (non-empty) records. */
 export function buildTier(
   memoryMb: number,
   records: readonly ReportRecord[],
   pricing: Pricing,
+  options: TierOptions = {},
 ): Tier {
   if (records.length === 0) throw new Error(`no records for ${memoryMb} MB`);
   const cold = records.filter(isColdStart);
@@ -81,7 +120,12 @@ export function buildTier(
   // cost and billed duration that decide are the warm invocations' (cold starts shown apart).
   const steady = warm.length > 0 ? warm : records;
   const coldOnly = warm.length === 0 && cold.length > 0;
-  const costPerInvocationUsd = mean(steadyStateCosts(records, pricing));
+  // Without warm calls the figure is the cold calls' Duration billed to the ms: shown, never compared.
+  const costPerInvocationUsd = coldOnly
+    ? mean(records.map((r) => pricingOf(r, pricing)))
+    : mean(steadyStateCosts(records, pricing));
+  const billInit = options.billInit ?? true;
+  const coldCosts = cold.map((record) => coldCallCost(record, pricing, billInit));
   const tier: Tier = {
     memoryMb,
     invocations: records.length,
@@ -99,19 +143,43 @@ export function buildTier(
     ),
     initDurationMs:
       cold.length > 0 ? summarize(cold.map((record) => record.initDurationMs ?? 0)) : null,
+    coldDurationMs: cold.length > 0 ? summarize(cold.map((record) => record.durationMs)) : null,
     maxMemoryUsedMb,
     costPerInvocationUsd,
     costPerMillionUsd: costPerInvocationUsd * 1_000_000,
+    coldCostPerInvocationUsd: coldCosts.length > 0 ? mean(coldCosts) : null,
     warnings: [],
   };
-  const excluded = failureExclusion(tier);
+  const mix = options.mix;
+  if (mix !== undefined && mix.weights.length > 1 && !coldOnly) {
+    const figures = mixedFigures(records, mix, pricing);
+    if (figures !== undefined) {
+      tier.durationMs = figures.durationMs;
+      tier.billedDurationMs = figures.billedDurationMs;
+      tier.costPerInvocationUsd = figures.costPerInvocationUsd;
+      tier.costPerMillionUsd = figures.costPerInvocationUsd * 1_000_000;
+      tier.payloads = figures.payloads;
+    }
+  }
+  const excluded =
+    failureExclusion(tier) ?? coldOnlyExclusion(tier) ?? incompleteMixExclusion(tier, mix?.labels);
   if (excluded !== undefined) tier.excluded = excluded;
   const headroom = headroomWarning(memoryMb, maxMemoryUsedMb);
   if (headroom !== undefined) tier.warnings.push(headroom);
   return tier;
 }
 
+function pricingOf(record: ReportRecord, pricing: Pricing): number {
+  return costForDuration(record.memorySizeMB, record.durationMs, pricing);
+}
+
 /** One tier per memory size seen in the records, sorted by memory. */
-export function buildTiers(records: readonly ReportRecord[], pricing: Pricing): Tier[] {
-  return [...groupBySize(records)].map(([memoryMb, group]) => buildTier(memoryMb, group, pricing));
+export function buildTiers(
+  records: readonly ReportRecord[],
+  pricing: Pricing,
+  options: TierOptions = {},
+): Tier[] {
+  return [...groupBySize(records)].map(([memoryMb, group]) =>
+    buildTier(memoryMb, group, pricing, options),
+  );
 }

@@ -9,7 +9,10 @@ export function htmlCharts(
   doc: ResultDocument,
   predict: ((memoryMb: number) => number) | undefined,
 ): string {
-  const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
+  // A size with only a cold call has no warm duration or cost to draw.
+  const tiers = doc.tiers
+    .filter((t) => t.warmInvocations > 0)
+    .sort((a, b) => a.memoryMb - b.memoryMb);
   if (tiers.length === 0) return "";
   const recommendedMb = doc.recommendation?.memoryMb;
   const fitName =
@@ -40,7 +43,7 @@ export function htmlCharts(
     unit: "USD per 1M",
     points: tiers.map((tier) => ({
       memoryMb: tier.memoryMb,
-      value: tier.costPerMillionUsd,
+      value: perMillion(tier),
       tooltip: tooltip(tier),
       excluded: tier.excluded !== undefined,
     })),
@@ -77,7 +80,7 @@ function tooltip(tier: Tier): string {
   const lines = [
     `${tier.memoryMb} MB`,
     `median ${formatMs(tier.durationMs.median)} ms, p95 ${formatMs(tier.durationMs.p95)} ms`,
-    `${formatUsd(tier.costPerMillionUsd)} per 1M invocations`,
+    `${formatUsd(perMillion(tier))} per 1M invocations`,
     `${formatCount(tier.invocations, "call")}, ${formatCount(tier.errors, "error")}`,
   ];
   if (tier.excluded !== undefined) lines.push(`excluded: ${tier.excluded}`);
@@ -102,4 +105,9 @@ function fittedCostPerMillion(
   const { pricePerGbSecondUsd, pricePerRequestUsd } = doc.pricing;
   const billedSeconds = (medianMs * ratio) / 1000;
   return (pricePerGbSecondUsd * (memoryMb / 1024) * billedSeconds + pricePerRequestUsd) * 1e6;
+}
+
+/** What a million invocations cost: production's cost with a cold-start rate, else the steady state's. */
+function perMillion(tier: Tier): number {
+  return (tier.productionCostPerInvocationUsd ?? tier.costPerInvocationUsd) * 1e6;
 }

@@ -1,27 +1,34 @@
 import type { ResultDocument, Tier } from "../document/result.js";
 import { escapeHtml } from "./html-escape.js";
-import { errorsText, measuredCells } from "./render-table.js";
+import { callsText, errorsText, markOf, measuredCells, type TierMark } from "./render-table.js";
 
 // The terminal table's columns (render-table.ts), one header cell each.
 const HEAD = [
   "memory MB",
-  "calls",
+  "calls warm+cold",
   "median ms",
   "p95 ms",
-  "billed mean ms",
   "max used MB",
   "per 1M USD",
-  "cold starts (mean init)",
+  "cold call ms+init",
+  "init cost /1M cold",
   "errors",
 ];
+
+const BADGES: Record<TierMark, string> = {
+  recommended: `<span class="badge badge-recommended">◀ recommended</span>`,
+  excluded: "",
+  "cold-only": `<span class="badge badge-excluded" title="only a cold call: not compared">* cold only</span>`,
+  band: `<span class="badge" title="within the tie tolerance of the cheapest">≈ same cost</span>`,
+  none: "",
+};
 
 /** One row per measured size, the recommended and excluded ones marked, then notes on them. */
 export function htmlTable(doc: ResultDocument): string {
   const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
   if (tiers.length === 0) return `<p class="empty">No memory size was measured.</p>`;
-  const recommended = doc.recommendation?.memoryMb;
   const head = HEAD.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("");
-  const rows = tiers.map((tier) => row(tier, tier.memoryMb === recommended));
+  const rows = tiers.map((tier) => row(tier, markOf(doc, tier)));
   const table = [
     `<div class="table-wrap"><table class="tiers">`,
     `<caption>Measured memory sizes</caption>`,
@@ -33,19 +40,24 @@ export function htmlTable(doc: ResultDocument): string {
   return notes === "" ? table : `${table}\n${notes}`;
 }
 
-function row(tier: Tier, recommended: boolean): string {
-  const mark = recommended
-    ? ` <span class="badge badge-recommended">◀ recommended</span>`
-    : tier.excluded !== undefined
-      ? ` <span class="badge badge-excluded" title="${escapeHtml(tier.excluded)}">✗ excluded</span>`
-      : "";
+function row(tier: Tier, kind: TierMark): string {
+  const badge =
+    kind === "excluded"
+      ? `<span class="badge badge-excluded" title="${escapeHtml(tier.excluded ?? "")}">✗ excluded</span>`
+      : BADGES[kind];
+  const mark = badge === "" ? "" : ` ${badge}`;
   const cells = measuredCells(tier).map((text) => `<td>${escapeHtml(text)}</td>`);
   const errors = `<td class="${tier.errors > 0 ? "errors" : "text"}">${escapeHtml(errorsText(tier))}</td>`;
-  const kind = recommended ? "recommended" : tier.excluded !== undefined ? "excluded" : "";
+  const rowClass =
+    kind === "recommended"
+      ? "recommended"
+      : kind === "excluded" || kind === "cold-only"
+        ? "excluded"
+        : "";
   return [
-    `<tr${kind === "" ? "" : ` class="${kind}"`} data-memory-mb="${tier.memoryMb}">`,
+    `<tr${rowClass === "" ? "" : ` class="${rowClass}"`} data-memory-mb="${tier.memoryMb}">`,
     `<th scope="row">${tier.memoryMb}${mark}</th>`,
-    `<td>${tier.invocations}</td>`,
+    `<td>${callsText(tier)}</td>`,
     ...cells,
     errors,
     "</tr>",

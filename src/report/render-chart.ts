@@ -34,11 +34,17 @@ const FITTED_SENTINEL = "\u0000";
 
 /** Median duration and cost per 1M invocations against memory, with the measured sizes on the x axis. */
 export function renderCharts(doc: ResultDocument, options: ChartOptions): string {
-  const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
+  // A size with only a cold call has no warm duration or cost to draw.
+  const tiers = doc.tiers
+    .filter((t) => t.warmInvocations > 0)
+    .sort((a, b) => a.memoryMb - b.memoryMb);
   // A curve through sizes that all failed says nothing about the function.
   if (tiers.every((t) => t.errors > 0 && t.excluded !== undefined)) return "";
   const duration = tiers.map((t) => ({ memoryMb: t.memoryMb, value: t.durationMs.median }));
-  const cost = tiers.map((t) => ({ memoryMb: t.memoryMb, value: t.costPerMillionUsd }));
+  const cost = tiers.map((t) => ({
+    memoryMb: t.memoryMb,
+    value: (t.productionCostPerInvocationUsd ?? t.costPerInvocationUsd) * 1e6,
+  }));
   const fitted =
     options.predict !== undefined && doc.model !== null
       ? {

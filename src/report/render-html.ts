@@ -4,7 +4,13 @@ import { htmlCharts } from "./html-charts.js";
 import { escapeHtml } from "./html-escape.js";
 import { HTML_STYLE } from "./html-style.js";
 import { htmlTable } from "./html-table.js";
-import { confidenceLine, currentLines, modelLine } from "./render-summary.js";
+import {
+  bandLine,
+  coldStartLine,
+  currentLines,
+  modelLine,
+  runnerUpLine,
+} from "./render-summary.js";
 import { runtimeText } from "./runtime-text.js";
 
 export interface HtmlOptions {
@@ -76,9 +82,14 @@ function recommendation(doc: ResultDocument, rec: Recommendation): string {
     paragraph(rec.reason),
     labelled("expected", expected),
   ];
-  if (rec.confidence !== undefined) {
-    lines.push(labelled("confidence", confidenceLine(rec).replace(/^confidence: /, "")));
+  const runnerUp = runnerUpLine(doc, rec);
+  if (runnerUp !== undefined) {
+    lines.push(labelled("runner-up", runnerUp.replace(/^(confidence: )?runner-up /, "")));
   }
+  const cold = coldStartLine(rec);
+  if (cold !== undefined) lines.push(labelled("cold starts", cold.replace(/^cold starts: /, "")));
+  const band = bandLine(rec);
+  if (band !== undefined) lines.push(labelled("band", band.replace(/^band: /, "")));
   if (rec.timeoutReason !== "") lines.push(labelled("timeout", rec.timeoutReason));
   lines.push(...currentLines(doc, rec).map((line) => paragraph(line)));
   if (rec.warnings.length > 0) lines.push(list(rec.warnings));

@@ -1,12 +1,22 @@
 import type { Comparison } from "../document/comparison.js";
 import type { Recommendation, ResultDocument, Tier } from "../document/result.js";
-import { formatCount, formatDuration, formatMs, formatPercent, formatUsd } from "../format.js";
+import { formatCount, formatDuration, formatPercent, formatUsd } from "../format.js";
 import { codeSpan, escapeCell, markdownTable } from "./markdown.js";
 import { renderComparisonMarkdown } from "./render-comparison.js";
-import { errorsText } from "./render-table.js";
+import { coldStartLine, runnerUpLine } from "./render-summary.js";
+import { callsText, errorsText, markOf, measuredCells, type TierMark } from "./render-table.js";
 import { runtimeText } from "./runtime-text.js";
 
-const HEAD = ["memory (MB)", "calls", "median (ms)", "p95 (ms)", "per 1M (USD)", "errors", "note"];
+const HEAD = [
+  "memory (MB)",
+  "calls (warm+cold)",
+  "median (ms)",
+  "p95 (ms)",
+  "per 1M (USD)",
+  "cold call (ms+init)",
+  "errors",
+  "note",
+];
 
 /**
  * The result as GitHub-flavoured Markdown, for a CI job summary or a pull
@@ -21,7 +31,7 @@ export function renderMarkdown(doc: ResultDocument, comparison?: Comparison): st
     context(doc),
     doc.tiers.length === 0 ? "No memory size was measured." : sizesTable(doc),
   ];
-  if (rec !== null) sections.push(why(rec));
+  if (rec !== null) sections.push(why(doc, rec));
   const warnings = [
     ...doc.warnings,
     ...(rec?.warnings ?? []),
@@ -80,43 +90,51 @@ function context(doc: ResultDocument): string {
 
 function sizesTable(doc: ResultDocument): string {
   const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
-  const recommended = doc.recommendation?.memoryMb;
-  const rows = tiers.map((t) => tierCells(t, t.memoryMb === recommended));
-  return markdownTable(HEAD, rows, ["right", "right", "right", "right", "right", "left", "left"]);
+  const rows = tiers.map((t) => tierCells(t, markOf(doc, t), doc.recommendation));
+  return markdownTable(HEAD, rows, [
+    "right",
+    "right",
+    "right",
+    "right",
+    "right",
+    "right",
+    "left",
+    "left",
+  ]);
 }
 
-function tierCells(tier: Tier, recommended: boolean): string[] {
-  const mark = recommended
-    ? "◀ recommended"
-    : tier.excluded !== undefined
-      ? `✗ excluded: ${tier.excluded}`
-      : "";
+function tierCells(tier: Tier, mark: TierMark, rec: Recommendation | null): string[] {
+  const notes: Record<TierMark, string> = {
+    recommended: "◀ recommended",
+    excluded: `✗ excluded: ${tier.excluded}`,
+    "cold-only": "only a cold call: not compared",
+    band: `≈ within ${formatPercent(rec?.band?.tolerance ?? 0)} of the cheapest`,
+    none: "",
+  };
+  const [median, p95, , perMillion, coldCall] = measuredCells(tier);
   return [
-    recommended ? `**${tier.memoryMb}**` : String(tier.memoryMb),
-    String(tier.invocations),
-    formatMs(tier.durationMs.median),
-    formatMs(tier.durationMs.p95),
-    formatUsd(tier.costPerMillionUsd),
+    mark === "recommended" ? `**${tier.memoryMb}**` : String(tier.memoryMb),
+    callsText(tier),
+    median!,
+    p95!,
+    perMillion!,
+    coldCall!,
     errorsText(tier),
-    mark,
+    notes[mark],
   ];
 }
 
-function why(rec: Recommendation): string {
+function why(doc: ResultDocument, rec: Recommendation): string {
   const lines = [`**Why:** ${escapeCell(rec.reason)}`];
-  if (rec.confidence !== undefined) {
-    const { runnerUpMemoryMb, costDifference, interval, level } = rec.confidence;
-    const relative = costDifference / rec.expectedCostPerInvocationUsd;
-    const more =
-      relative >= 0 ? `${formatPercent(relative)} more` : `${formatPercent(-relative)} less`;
-    const range = `${formatPercent(level)} interval ${signedUsd(interval[0] * 1e6)} to ${signedUsd(interval[1] * 1e6)} per 1M`;
-    lines.push(`**Confidence:** the runner-up ${runnerUpMemoryMb} MB costs ${more} (${range}).`);
-  }
+  const runnerUp = runnerUpLine(doc, rec);
+  if (runnerUp !== undefined)
+    lines.push(
+      `**Runner-up:** ${escapeCell(runnerUp.replace(/^(runner-up|confidence: runner-up) /, ""))}`,
+    );
+  const cold = coldStartLine(rec);
+  if (cold !== undefined)
+    lines.push(`**Cold starts:** ${escapeCell(cold.replace(/^cold starts: /, ""))}`);
   if (rec.timeoutReason !== "") lines.push(`**Timeout:** ${escapeCell(rec.timeoutReason)}`);
   // Two trailing spaces would be invisible; separate paragraphs read the same in GFM.
   return lines.join("\n\n");
-}
-
-function signedUsd(usd: number): string {
-  return usd > 0 ? `+${formatUsd(usd)}` : formatUsd(usd);
 }

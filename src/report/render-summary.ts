@@ -2,8 +2,10 @@ import type { ModelFit, Recommendation, ResultDocument, Tier } from "../document
 import {
   formatCount,
   formatDuration,
+  formatMb,
   formatMs,
   formatPercent,
+  formatSignedPercent,
   formatSignificant,
   formatUsd,
 } from "../format.js";
@@ -14,11 +16,17 @@ export interface SummaryOptions {
   color: boolean;
   /** Terminal columns; longer sentences wrap with a hanging indent. */
   width: number;
+  /** The detail behind the recommendation (band, timeout, expected figures, model), not only its paragraph. */
+  verbose?: boolean;
 }
 
 const INDENT = "  ";
 
-/** The recommendation in words, the comparison with the current configuration, model, sweep cost and warnings. */
+/**
+ * The recommendation as a short paragraph (why, the runner-up, cold starts,
+ * the current configuration), the sweep's cost and warnings; with `verbose`
+ * also the band, expected figures, the timeout's derivation and the model.
+ */
 export function renderSummary(doc: ResultDocument, options: SummaryOptions): string {
   const { color, width } = options;
   const wrap = (text: string, indent = "") => wrapText(text, width, indent, `${indent}  `);
@@ -26,7 +34,8 @@ export function renderSummary(doc: ResultDocument, options: SummaryOptions): str
     doc.recommendation === null
       ? noRecommendation(doc, options)
       : recommendationLines(doc, doc.recommendation, options);
-  lines.push("", ...wrap(modelLine(doc.model)));
+  lines.push("");
+  if (options.verbose) lines.push(...wrap(modelLine(doc.model)));
   const { invocations, usd } = doc.tuningCost;
   // A result judged from logs (analyze) invoked nothing: it has no sweep to speak of.
   if (invocations > 0) {
@@ -49,10 +58,19 @@ function recommendationLines(
   const size = paint(`${rec.memoryMb} MB`, "green", color);
   const head = `${paint("Recommended:", "bold", color)} ${size}, timeout ${rec.timeoutSeconds} s (strategy ${rec.strategy})`;
   const lines = [head, ...wrap(rec.reason)];
-  const expected = `${formatDuration(rec.expectedDurationMs)} median, ${formatUsd(rec.expectedCostPerInvocationUsd * 1e6)} per 1M invocations`;
-  lines.push(...wrap(`expected: ${expected}`));
-  if (rec.confidence !== undefined) lines.push(...wrap(confidenceLine(rec)));
-  if (rec.timeoutReason !== "") lines.push(...wrap(`timeout: ${rec.timeoutReason}`));
+  const runnerUp = runnerUpLine(doc, rec);
+  if (runnerUp !== undefined) lines.push(...wrap(runnerUp));
+  const cold = coldStartLine(rec);
+  if (cold !== undefined) lines.push(...wrap(cold));
+  if (options.verbose) {
+    const expected = `${formatDuration(rec.expectedDurationMs)} median, ${formatUsd(rec.expectedCostPerInvocationUsd * 1e6)} per 1M invocations`;
+    lines.push(...wrap(`expected: ${expected}`));
+    const band = bandLine(rec);
+    if (band !== undefined) lines.push(...wrap(band));
+    if (rec.coldStarts !== undefined)
+      lines.push(...wrap(`cold-start rate from ${rec.coldStarts.source}`));
+    if (rec.timeoutReason !== "") lines.push(...wrap(`timeout: ${rec.timeoutReason}`));
+  }
   lines.push(...currentLines(doc, rec).flatMap(wrap));
   for (const warning of rec.warnings) lines.push(...wrap(paint(`! ${warning}`, "yellow", color)));
   return lines;
@@ -142,6 +160,68 @@ export function prettyFormula(formula: string): string {
     .replace(/\s*\*\s*/g, "·")
     .replace(/\bexp\(/g, "e^(")
     .replace(/-(?=[a-z(])/g, "−");
+}
+
+/** Warm calls, or cold ones when every call was cold (`--cold`). */
+function callsWord(rec: Recommendation): string {
+  return rec.coldStarts?.rate === 1 ? "cold calls" : "warm calls";
+}
+
+/** How the user gets more calls per size in this plan's terms. */
+function moreCallsWords(doc: ResultDocument): string {
+  return doc.plan.budget !== null ? "a larger --budget gives them" : "a larger -n gives them";
+}
+
+/**
+ * The runner-up, its difference and, from 3 calls at each size, the interval;
+ * stated once. With fewer calls: not enough calls to compare, and what to do.
+ * Older results without `runnerUp` get their `confidence` line.
+ */
+export function runnerUpLine(doc: ResultDocument, rec: Recommendation): string | undefined {
+  const runnerUp = rec.runnerUp;
+  if (runnerUp === undefined) return rec.confidence === undefined ? undefined : confidenceLine(rec);
+  const base = rec.expectedCostPerInvocationUsd;
+  const relative = runnerUp.costDifference / base;
+  const difference =
+    relative >= 0 ? `${formatPercent(relative)} dearer` : `${formatPercent(-relative)} cheaper`;
+  const [mine, theirs] = runnerUp.warmCalls;
+  const calls = `${mine} and ${theirs} ${callsWord(rec)}`;
+  const head = `runner-up ${formatMb(runnerUp.memoryMb)} MB: ${difference}`;
+  const { confidence } = rec;
+  if (runnerUp.enoughCalls && confidence !== undefined) {
+    const [low, high] = confidence.interval;
+    const interval = `${formatPercent(confidence.level)} interval ${formatSignedPercent(low / base)} to ${formatSignedPercent(high / base)}`;
+    return `${head} (${interval}, from ${calls})`;
+  }
+  return `${head} by ${calls}: not enough calls to compare (an interval needs 3 at each; ${moreCallsWords(doc)})`;
+}
+
+/** What production's cold starts did to the pick, when a rate was given. */
+export function coldStartLine(rec: Recommendation): string | undefined {
+  const cold = rec.coldStarts;
+  if (cold === undefined) return undefined;
+  const rate = formatPercent(cold.rate);
+  const billed = cold.billInit ? "Init billed" : "Init not billed";
+  if (cold.rate === 1) {
+    return `every call cold (${cold.source}): sizes compared by their cold calls, ${billed}`;
+  }
+  const at = `cold starts: at a ${rate} cold-start rate (${billed})`;
+  if (cold.steadyStateMemoryMb === null) {
+    return `${at} the pick is ${formatMb(rec.memoryMb)} MB; warm calls alone pick none`;
+  }
+  if (!cold.changesPick) return `${at} the pick is the same as from warm calls alone`;
+  return `${at} the pick moves from ${formatMb(cold.steadyStateMemoryMb)} MB (warm calls alone) to ${formatMb(rec.memoryMb)} MB`;
+}
+
+/** The band in full (verbose): its sizes, the cheapest, and how finely costs were resolved. */
+export function bandLine(rec: Recommendation): string | undefined {
+  const band = rec.band;
+  if (band === undefined) return undefined;
+  const sizes = band.sizes.map(formatMb).join(", ");
+  return (
+    `band: ${sizes} MB within ${formatPercent(band.tolerance)} of the cheapest ` +
+    `(${formatMb(band.cheapestMemoryMb)} MB); costs resolved to ±${formatPercent(band.resolution)}`
+  );
 }
 
 /** The runner-up's cost difference (USD per invocation) as a percentage and per 1M, with its interval. */

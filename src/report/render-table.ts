@@ -1,6 +1,6 @@
 import Table from "cli-table3";
 import type { ResultDocument, Tier } from "../document/result.js";
-import { formatMs, formatUsd } from "../format.js";
+import { formatMs, formatPercent, formatUsd } from "../format.js";
 import { OUT_OF_MEMORY } from "../lambda.js";
 import { paint, stripAnsi } from "./ansi.js";
 import { runtimeText } from "./runtime-text.js";
@@ -14,16 +14,22 @@ export interface TableOptions {
 
 export const RECOMMENDED_MARK = "◀";
 export const EXCLUDED_MARK = "✗";
+/** A size within the tie tolerance of the cheapest: the band. */
+export const BAND_MARK = "≈";
+/** A size with only a cold call: shown, never compared. */
+export const COLD_ONLY_MARK = "*";
 
+// Billed Duration is in the JSON; its mean is the median's rounding here, so the
+// column gave way to the cold call (docs/lambda-facts.md, "First calls").
 const HEAD = [
   "memory\nMB",
-  "calls",
+  "warm\n+cold",
   "median\nms",
   "p95\nms",
-  "billed\nmean ms",
   "max used\nMB",
   "per 1M\nUSD",
-  "cold starts\n(mean init)",
+  "cold call\nms+init",
+  "init cost\n/1M cold",
   "errors",
 ];
 
@@ -48,8 +54,7 @@ const BORDERLESS = {
 /** The header line, one row per measured size, and notes on the marks. */
 export function renderTable(doc: ResultDocument, options: TableOptions): string {
   const tiers = [...doc.tiers].sort((a, b) => a.memoryMb - b.memoryMb);
-  const recommended = doc.recommendation?.memoryMb;
-  const rows = tiers.map((tier) => tierRow(tier, tier.memoryMb === recommended, options.color));
+  const rows = tiers.map((tier) => tierRow(tier, markOf(doc, tier), options.color));
   const table = rows.length === 0 ? "no memory size was measured" : tableText(rows, options);
   const lines = [...headerLines(doc, options), table];
   const notes = tableNotes(doc, tiers, options);
@@ -123,43 +128,82 @@ function tableText(rows: string[][], { color, width }: TableOptions): string {
     .join("\n");
 }
 
-function tierRow(tier: Tier, recommended: boolean, color: boolean): string[] {
+export type TierMark = "recommended" | "excluded" | "cold-only" | "band" | "none";
+
+/** How a size's row is marked: recommended, excluded (cold-only apart), in the band, or not. */
+export function markOf(doc: ResultDocument, tier: Tier): TierMark {
+  if (tier.memoryMb === doc.recommendation?.memoryMb) return "recommended";
+  if (tier.excluded !== undefined) return isColdOnly(tier) ? "cold-only" : "excluded";
+  if (doc.recommendation?.band?.sizes.includes(tier.memoryMb)) return "band";
+  return "none";
+}
+
+const MARKS: Record<TierMark, string> = {
+  recommended: RECOMMENDED_MARK,
+  excluded: EXCLUDED_MARK,
+  "cold-only": COLD_ONLY_MARK,
+  band: BAND_MARK,
+  none: " ",
+};
+
+/** No warm call and no failure: its numbers are its cold calls'. */
+export function isColdOnly(tier: Tier): boolean {
+  return tier.warmInvocations === 0 && tier.coldStarts > 0 && tier.errors === 0;
+}
+
+function tierRow(tier: Tier, mark: TierMark, color: boolean): string[] {
   // Unmarked sizes are padded as wide as a mark so the numbers stay aligned.
-  const mark = recommended
-    ? ` ${RECOMMENDED_MARK}`
-    : tier.excluded !== undefined
-      ? ` ${EXCLUDED_MARK}`
-      : "  ";
   const cells = [
-    `${tier.memoryMb}${mark}`,
-    String(tier.invocations),
+    `${tier.memoryMb} ${MARKS[mark]}`,
+    callsText(tier),
     ...measuredCells(tier),
     paint(errorsText(tier), "red", color && tier.errors > 0),
   ];
-  if (recommended) return cells.map((cell) => paint(cell, "green", color));
-  if (tier.excluded !== undefined) return cells.map((cell) => paint(cell, "dim", color));
+  if (mark === "recommended") return cells.map((cell) => paint(cell, "green", color));
+  if (mark === "excluded" || mark === "cold-only") {
+    return cells.map((cell) => paint(cell, "dim", color));
+  }
   return cells;
+}
+
+/** "9+1": warm and cold calls. */
+export function callsText(tier: Tier): string {
+  return `${tier.warmInvocations}+${tier.coldStarts}`;
 }
 
 /**
  * The measured columns of a size, as the terminal and HTML tables show them:
- * median, p95, billed mean, max used (share of the size), per 1M, cold starts.
+ * median, p95, max used (share of the size), per 1M (production's
+ * cost with a cold-start rate), the cold call (median Duration + mean Init) and
+ * what a cold start adds over a warm call per 1M cold starts. A size without a
+ * warm call has no warm figures: only its cold call.
  */
 export function measuredCells(tier: Tier): string[] {
   const usedPercent = Math.round((tier.maxMemoryUsedMb / tier.memoryMb) * 100);
+  const warm = tier.warmInvocations > 0;
+  const none = "–";
+  const cost = tier.productionCostPerInvocationUsd ?? tier.costPerInvocationUsd;
   return [
-    formatMs(tier.durationMs.median),
-    formatMs(tier.durationMs.p95),
-    formatMs(tier.billedDurationMs.mean),
+    warm ? formatMs(tier.durationMs.median) : none,
+    warm ? formatMs(tier.durationMs.p95) : none,
     `${Math.round(tier.maxMemoryUsedMb)} (${usedPercent}%)`,
-    formatUsd(tier.costPerMillionUsd),
-    coldStarts(tier),
+    warm ? formatUsd(cost * 1e6) : none,
+    coldCall(tier),
+    initCost(tier),
   ];
 }
 
-function coldStarts(tier: Tier): string {
-  if (tier.coldStarts === 0 || tier.initDurationMs === null) return String(tier.coldStarts);
-  return `${tier.coldStarts} (${formatMs(tier.initDurationMs.mean)} ms)`;
+function coldCall(tier: Tier): string {
+  const cold = tier.coldDurationMs;
+  if (cold == null || tier.initDurationMs === null)
+    return String(tier.coldStarts === 0 ? "–" : tier.coldStarts);
+  return `${formatMs(cold.median)}+${formatMs(tier.initDurationMs.mean)}`;
+}
+
+function initCost(tier: Tier): string {
+  const cold = tier.coldCostPerInvocationUsd;
+  if (cold == null || tier.warmInvocations === 0) return "–";
+  return formatUsd((cold - tier.costPerInvocationUsd) * 1e6);
 }
 
 /** "0", or the count and what they were: "3 OOM", "4: 2 timeout, 1 OOM, 1 other". */
@@ -181,8 +225,10 @@ export function errorsText(tier: Tier): string {
 
 function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableOptions): string[] {
   const notes: string[] = [];
-  if (doc.recommendation !== null) {
-    const { memoryMb, strategy } = doc.recommendation;
+  const wrap = (note: string) => wrapText(note, width, "", "  ");
+  const rec = doc.recommendation;
+  if (rec !== null) {
+    const { memoryMb, strategy } = rec;
     notes.push(
       paint(
         `${RECOMMENDED_MARK} recommended: ${memoryMb} MB (strategy ${strategy})`,
@@ -190,11 +236,32 @@ function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableO
         color,
       ),
     );
+    if (rec.band !== undefined && rec.band.sizes.length > 1) {
+      notes.push(
+        ...wrap(
+          `${BAND_MARK} within ${formatPercent(rec.band.tolerance)} of the cheapest (${rec.band.cheapestMemoryMb} MB): the same cost`,
+        ),
+      );
+    }
+    if (rec.coldStarts !== undefined) {
+      const { rate } = rec.coldStarts;
+      notes.push(
+        ...wrap(
+          `per 1M: at a ${formatPercent(rate)} cold-start rate, (1 − r) × warm + r × cold call`,
+        ),
+      );
+    }
+  }
+  if (tiers.some(isColdOnly)) {
+    notes.push(
+      ...wrap(
+        `${COLD_ONLY_MARK} only a cold call: not compared, since a first call's Duration includes one-off work`,
+      ),
+    );
   }
   for (const tier of tiers) {
-    if (tier.excluded !== undefined) {
-      const note = `${EXCLUDED_MARK} ${tier.memoryMb} MB excluded: ${tier.excluded}`;
-      notes.push(...wrapText(note, width, "", "  "));
+    if (tier.excluded !== undefined && !isColdOnly(tier)) {
+      notes.push(...wrap(`${EXCLUDED_MARK} ${tier.memoryMb} MB excluded: ${tier.excluded}`));
       if (tier.firstError !== undefined) {
         notes.push(
           ...wrapText(`first error: ${firstErrorText(tier.firstError)}`, width, "  ", "    "),
@@ -204,7 +271,7 @@ function tableNotes(doc: ResultDocument, tiers: Tier[], { color, width }: TableO
     const size = `${tier.memoryMb} MB`;
     for (const warning of tier.warnings) {
       const note = warning.startsWith(size) ? warning : `${size}: ${warning}`;
-      notes.push(...wrapText(`! ${note}`, width, "", "  "));
+      notes.push(...wrap(`! ${note}`));
     }
   }
   return notes;

@@ -18,6 +18,8 @@ export interface RenderOptions {
   predict?: (memoryMb: number) => number;
   /** A comparison with a baseline result (`--baseline`); the markdown output shows what changed. */
   comparison?: Comparison;
+  /** The detail behind the recommendation (`--verbose`); the JSON always has it. */
+  verbose?: boolean;
 }
 
 export type Renderer = (doc: ResultDocument, options: RenderOptions) => string;

@@ -1,8 +1,9 @@
 import type { Strategy } from "../document/result.js";
 import type { ReportRecord } from "../logs/record.js";
+import type { PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { studentTQuantile } from "../model/quantiles.js";
-import { recommend } from "../model/recommend.js";
+import { DEFAULT_TIE_TOLERANCE, MIN_WARM_CALLS_TO_COMPARE, recommend } from "../model/recommend.js";
 import { buildTiers } from "../model/stats.js";
 import { type CostParabola, fitCostParabola, parabolaCost } from "./cost-parabola.js";
 import type { Observations, Planner, PlanStep } from "./plan.js";
@@ -11,13 +12,12 @@ import {
   type Estimates,
   estimateSizes,
   type SizeEstimate,
-  separation,
   signedSeparation,
 } from "./size-estimates.js";
 import { detectWorkMs, staircaseSize } from "./staircase.js";
 
-/** Calls at a size before it may be recommended. */
-export const MIN_CALLS_TO_RECOMMEND = 3;
+/** Warm calls at a size before it may be recommended (and compared with an interval). */
+export const MIN_CALLS_TO_RECOMMEND = MIN_WARM_CALLS_TO_COMPARE;
 /** Two-sided confidence that a settled winner is cheaper than each measured contender. */
 export const SETTLED_CONFIDENCE = 0.95;
 /** Share of the budget kept back from the search for settling the winner. */
@@ -31,6 +31,12 @@ const SETTLE_SHARE = 0.3;
 const MIN_GAP_SHARE = 0.03;
 /** Calls per settling step. */
 const SETTLE_CALLS = 2;
+/**
+ * A size measured only cold gets its second (warm) call when its guessed warm
+ * cost is less than this many standard errors above the cheapest warm one:
+ * it might be the cheaper, and a cold call cannot say (docs/lambda-facts.md, "First calls").
+ */
+const WARM_UP_Z = 2;
 
 export interface AdaptivePlannerOptions {
   /** Total invocations the sweep may spend. */
@@ -41,6 +47,10 @@ export interface AdaptivePlannerOptions {
   strategy?: Strategy;
   /** Invocations each size can serve when limited (replay), before the sweep. */
   capacity?: ReadonlyMap<number, number>;
+  /** Sizes this much dearer than the cheapest count as equally cheap (recommend()'s band). */
+  tieTolerance?: number;
+  /** Several payloads: a size is compared once each has a warm call there; calls go in rounds. */
+  mix?: PayloadMix;
 }
 
 /** Why the planner stopped, once it has. */
@@ -58,6 +68,10 @@ interface Context {
   pricing: Pricing;
   strategy: Strategy;
   capacity: ReadonlyMap<number, number> | undefined;
+  tieTolerance: number;
+  mix: PayloadMix | undefined;
+  /** Calls in one round of the payload mix (1 without a mix). */
+  round: number;
 }
 
 type Decision = { step: PlanStep } | { stop: StopReason };
@@ -162,9 +176,14 @@ function searchSize(
     if (memoryMb !== undefined) candidates.push({ memoryMb, score: g.score });
   }
   if (parabola !== null) {
+    // As for gaps: a size closer to a measured one than the noise would tell nothing new.
+    const apart = Math.max(MIN_GAP_SHARE, relativeNoise);
+    const near = (size: number) =>
+      [...measured].some((m) => Math.abs(size - m) < (apart * Math.max(size, m)) / 2);
     const open = context.sizes.filter(
       (size) =>
         !measured.has(size) &&
+        !near(size) &&
         size >= clean[0]!.memoryMb &&
         size <= clean.at(-1)!.memoryMb &&
         remainingCapacity(context, observations, size) > 0,
@@ -187,11 +206,43 @@ function flatten(observations: Observations): ReportRecord[] {
 }
 
 /**
+ * A size measured only cold is not compared until it has a warm call: the
+ * cold-only size whose guessed cost might undercut the cheapest warm size
+ * gets its second call (while no size has a warm call, the cheapest cold one).
+ */
+function warmUp(
+  context: Context,
+  observations: Observations,
+  estimates: Estimates,
+  left: number,
+): Decision | undefined {
+  const clean = estimates.sizes.filter(
+    (e) => !e.failed && remainingCapacity(context, observations, e.memoryMb) > 0,
+  );
+  const guesses = clean
+    .filter((e) => e.basis === "guess")
+    .sort((a, b) => a.meanCostUsd - b.meanCostUsd || a.memoryMb - b.memoryMb);
+  const bestWarm = estimates.sizes
+    .filter((e) => !e.failed && e.basis === "warm")
+    .sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
+  const next =
+    bestWarm === undefined
+      ? guesses[0]
+      : guesses.find((g) => signedSeparation(g, bestWarm) < WARM_UP_Z);
+  if (next === undefined) return undefined;
+  // The rest of the first round: each payload's warm call.
+  const wanted = Math.max(1, context.round + 1 - next.calls);
+  return step(context, observations, next.memoryMb, wanted, left);
+}
+
+/**
  * Settling: the size recommend() would pick gets at least
- * MIN_CALLS_TO_RECOMMEND calls; then, while some measured size could still be
- * the cheaper at SETTLED_CONFIDENCE (t on the pooled noise's degrees of
- * freedom: a few calls say little about their own spread), calls go to
- * whichever of the winner and its likeliest challenger is less certain.
+ * MIN_CALLS_TO_RECOMMEND warm calls; then, while some measured size could
+ * still be cheaper than it by more than the tie tolerance at
+ * SETTLED_CONFIDENCE (t on the pooled noise's degrees of freedom: a few calls
+ * say little about their own spread), calls go to whichever of the winner
+ * and its likeliest challenger is less certain; a challenger measured only
+ * cold gets its warm call first.
  */
 function settle(
   context: Context,
@@ -199,31 +250,47 @@ function settle(
   estimates: Estimates,
   left: number,
 ): Decision {
-  const tiers = buildTiers(flatten(observations), context.pricing);
-  const outcome = recommend(tiers, { strategy: context.strategy, pricing: context.pricing });
+  const tiers = buildTiers(flatten(observations), context.pricing, {
+    ...(context.mix !== undefined && { mix: context.mix }),
+  });
+  const outcome = recommend(tiers, {
+    strategy: context.strategy,
+    pricing: context.pricing,
+    tieTolerance: context.tieTolerance,
+  });
   if (outcome.recommendation === null) return { stop: "exhausted" };
   const winnerMb = outcome.recommendation.memoryMb;
   const winner = estimates.sizes.find((e) => e.memoryMb === winnerMb)!;
-  if (winner.calls < MIN_CALLS_TO_RECOMMEND) {
-    const more = step(context, observations, winnerMb, MIN_CALLS_TO_RECOMMEND - winner.calls, left);
+  const minimum = Math.max(MIN_CALLS_TO_RECOMMEND, context.round);
+  if (winner.warmCalls < minimum) {
+    const wanted = minimum - winner.warmCalls;
+    const more = step(context, observations, winnerMb, wanted, left);
     if (more !== undefined) return more;
   }
   const threshold = studentTQuantile(
     1 - (1 - SETTLED_CONFIDENCE) / 2,
     Math.max(1, estimates.noiseDegrees),
   );
+  const tie = context.tieTolerance;
   const contenders = estimates.sizes
-    .filter((e) => !e.failed && e !== winner && separation(e, winner) < threshold)
+    .filter((e) => !e.failed && e !== winner && signedSeparation(e, winner, tie) < threshold)
     .filter((e) => remainingCapacity(context, observations, e.memoryMb) > 0)
     .sort(
       (a, b) =>
-        signedSeparation(a, winner) - signedSeparation(b, winner) || a.memoryMb - b.memoryMb,
+        signedSeparation(a, winner, tie) - signedSeparation(b, winner, tie) ||
+        a.memoryMb - b.memoryMb,
     );
   const challenger = contenders[0];
   if (challenger === undefined) return { stop: "settled" };
+  if (challenger.basis === "guess") {
+    const wanted = Math.max(1, context.round + 1 - challenger.calls);
+    const warm = step(context, observations, challenger.memoryMb, wanted, left);
+    if (warm !== undefined) return warm;
+  }
   const pair = [winner, challenger].sort((a, b) => b.standardErrorUsd - a.standardErrorUsd);
+  const calls = context.round > 1 ? context.round : SETTLE_CALLS;
   for (const candidate of pair) {
-    const more = step(context, observations, candidate.memoryMb, SETTLE_CALLS, left);
+    const more = step(context, observations, candidate.memoryMb, calls, left);
     if (more !== undefined) return more;
   }
   return { stop: "exhausted" };
@@ -238,11 +305,10 @@ export function decideNextStep(context: Context, observations: Observations): De
     const probeStep = step(context, observations, probe, 1, left);
     if (probeStep !== undefined) return probeStep;
   }
-  const estimated = estimateSizes(observations, context.pricing);
+  const estimated = estimateSizes(observations, context.pricing, context.mix);
   const estimates = estimated.sizes;
   const clean = estimates.filter((e) => !e.failed);
-  const best = [...clean].sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
-  if (best === undefined) {
+  if (clean.length === 0) {
     // Every size measured so far failed: look higher, where out-of-memory failures stop.
     const measuredMax = Math.max(...estimates.map((e) => e.memoryMb));
     const higher = context.sizes.filter(
@@ -255,6 +321,12 @@ export function decideNextStep(context: Context, observations: Observations): De
       }
     );
   }
+  const warmUpStep = warmUp(context, observations, estimated, left);
+  if (warmUpStep !== undefined) return warmUpStep;
+  const best = clean
+    .filter((e) => e.basis === "warm")
+    .sort((a, b) => a.meanCostUsd - b.meanCostUsd)[0];
+  if (best === undefined) return settle(context, observations, estimated, left);
   // A short, stepped function: the candidates are the CFS step edges, not a smooth curve's minimum.
   const workMs = detectWorkMs(observations, context.probes);
   if (workMs !== undefined) {
@@ -265,8 +337,8 @@ export function decideNextStep(context: Context, observations: Observations): De
   }
   if (left > Math.ceil(SETTLE_SHARE * context.budget)) {
     // One call is a poor incumbent: a lucky draw would steer the whole search.
-    if (best.calls < 2) {
-      const confirm = step(context, observations, best.memoryMb, 1, left);
+    if (best.warmCalls < 2) {
+      const confirm = step(context, observations, best.memoryMb, context.round, left);
       if (confirm !== undefined) return confirm;
     }
     const next = searchSize(
@@ -306,6 +378,9 @@ export function createAdaptivePlanner(options: AdaptivePlannerOptions): Adaptive
     pricing: options.pricing,
     strategy: options.strategy ?? "cost",
     capacity: options.capacity,
+    tieTolerance: options.tieTolerance ?? DEFAULT_TIE_TOLERANCE,
+    mix: options.mix,
+    round: options.mix?.weights.length ?? 1,
   };
   let stopReason: StopReason | undefined;
   let callsAtLastStep = -1;

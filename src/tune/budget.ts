@@ -11,6 +11,8 @@ export interface BudgetInput {
   sizes: readonly number[];
   /** Invocations each size can serve when limited (replay: the recorded ones). */
   capacity?: ReadonlyMap<number, number>;
+  /** Payloads in the mix (`--payload-file`); 1 when absent. */
+  payloads?: number;
 }
 
 export interface CheckedBudget {
@@ -40,6 +42,18 @@ export function validateBudget(input: BudgetInput): CheckedBudget {
     });
   }
   const minimum = minimumBudget(sizes);
+  const payloads = input.payloads ?? 1;
+  // Comparing two sizes needs a warm call of every payload at both (model/payload-mix.ts).
+  const withMix = minimum + 2 * payloads;
+  if (payloads > 1 && budget < withMix) {
+    throw new UsageError(
+      `${payloads} payloads are more than --budget ${budget} allows: comparing two sizes needs a warm ` +
+        `call of each payload at both, on top of the ${minimum} probe calls (${minimum} + 2 x ${payloads} = ${withMix})`,
+      {
+        hint: `give --budget ${withMix} or more, or fewer payloads (merge rare events, or keep the common ones)`,
+      },
+    );
+  }
   if (budget < minimum) {
     throw new UsageError(
       `--budget ${budget} is below the ${minimum} invocations one probe round needs ` +

@@ -20,6 +20,11 @@ export interface Planner {
   readonly totalSteps: number | undefined;
   /** The sizes it will measure, when known in advance (a grid), so they can be checked first. */
   readonly plannedSizes?: readonly number[];
+  /**
+   * False when it never comes back to a size (a grid): the sweep then releases
+   * each size after its step. Otherwise every size stays prepared to the end.
+   */
+  readonly revisits?: boolean;
   /** The next step, or undefined when the sweep is done. */
   next(observations: Observations): PlanStep | undefined;
 }
@@ -36,6 +41,7 @@ export function createFixedGridPlanner(plan: Omit<GridPlan, "kind">): Planner {
   return {
     totalSteps: sizes.length,
     plannedSizes: sizes,
+    revisits: false,
     next() {
       const memoryMb = sizes[index];
       if (memoryMb === undefined) return undefined;

@@ -1,5 +1,6 @@
 import type { Plan } from "../document/plan.js";
 import type { Strategy } from "../document/result.js";
+import type { PayloadMix } from "../model/payload-mix.js";
 import type { Pricing } from "../model/pricing.js";
 import { createAdaptivePlanner } from "./adaptive-planner.js";
 import { createFixedGridPlanner, type Planner } from "./plan.js";
@@ -8,6 +9,10 @@ import { createFixedGridPlanner, type Planner } from "./plan.js";
 export interface PlannerContext {
   pricing: Pricing;
   strategy: Strategy;
+  /** `--tie-tolerance`: the planner settles the band the recommendation states. */
+  tieTolerance?: number;
+  /** Several payloads: the adaptive planner measures in rounds of the mix. */
+  mix?: PayloadMix;
 }
 
 type PlannerFactories = {
@@ -23,6 +28,8 @@ export const planners: PlannerFactories = {
       sizes: plan.sizes,
       pricing: context.pricing,
       strategy: context.strategy,
+      ...(context.tieTolerance !== undefined && { tieTolerance: context.tieTolerance }),
+      ...(context.mix !== undefined && { mix: context.mix }),
       ...(plan.capacity !== undefined && { capacity: plan.capacity }),
     }),
 };

@@ -1,4 +1,5 @@
 import { CFS_PERIOD_MS, MB_PER_VCPU } from "../lambda.js";
+import { isColdStart } from "../logs/record.js";
 import { expectedDurationMs } from "../model/cfs-phase.js";
 import { isFailure } from "../model/stats.js";
 import type { Observations } from "./plan.js";
@@ -59,15 +60,20 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Durations of the clean calls at each measured size (Duration excludes init). */
+/**
+ * Durations of the warm calls at each measured size without failures: a cold
+ * call's Duration holds one-off first-call work (docs/lambda-facts.md, "First calls").
+ */
 function durationsBySize(observations: Observations): Map<number, number[]> {
   const durations = new Map<number, number[]>();
   for (const [memoryMb, records] of observations) {
     if (records.length === 0 || records.some(isFailure)) continue;
-    durations.set(
-      memoryMb,
-      records.map((record) => record.durationMs),
-    );
+    const warm = records.filter((record) => !isColdStart(record));
+    if (warm.length > 0)
+      durations.set(
+        memoryMb,
+        warm.map((record) => record.durationMs),
+      );
   }
   return durations;
 }

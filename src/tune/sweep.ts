@@ -2,13 +2,11 @@ import { setTimeout as sleepFor } from "node:timers/promises";
 import { keepsMeasurements, type LambdaTuneError, UsageError } from "../errors.js";
 import { formatSizes } from "../format.js";
 import type { ReportRecord } from "../logs/record.js";
+import { type PayloadMix, payloadIndexAt } from "../model/payload-mix.js";
 import type { PreparedSize, Target } from "../targets/target.js";
 import { runBounded } from "./bounded.js";
 import { type InvocationError, invocationError } from "./invocation-error.js";
 import type { Planner } from "./plan.js";
-
-/** Prepared sizes kept open for a planner's return visits (each holds sandboxes or a version). */
-const MAX_OPEN_SIZES = 4;
 
 export type SweepEvent =
   | { type: "size-start"; memoryMb: number; index: number; total: number | undefined }
@@ -20,6 +18,11 @@ export interface SweepOptions {
   /** Chooses each step: a fixed grid, or an adaptive planner that uses what it has seen. */
   planner: Planner;
   payload: string;
+  /**
+   * Several payloads: each size's k-th call gets `payloads[payloadIndexAt(mix, k)]`,
+   * so every size gets the same mix in the same seeded order; `payload` is then unused.
+   */
+  mix?: { payloads: readonly string[]; mix: PayloadMix };
   /** Invocations in flight at once within a size. */
   concurrency: number;
   onProgress?: (event: SweepEvent) => void;
@@ -66,15 +69,15 @@ function checkSizesAvailable(target: Target, sizes: readonly number[]): void {
 
 /**
  * Measures a function across memory sizes: for each step of the plan, prepare
- * the size, invoke it with bounded concurrency, release it. Sizes go one after
- * another (aws: one configuration change at a time). A run failure or someone
- * else's change (`keepsMeasurements`) stops the sweep with what was measured
- * so far; other exceptions from the target are bugs or configuration errors:
- * the sizes are released and the error propagates. The caller restores the
- * target, also on error.
+ * the size (once), invoke it with bounded concurrency; release every size at
+ * the end (a grid's after its step). Sizes go one after another (aws: one
+ * configuration change at a time). A run failure or someone else's change
+ * (`keepsMeasurements`) stops the sweep with what was measured so far; other
+ * exceptions from the target are bugs or configuration errors: the sizes are
+ * released and the error propagates. The caller restores the target, also on error.
  */
 export async function runSweep(options: SweepOptions): Promise<SweepResult> {
-  const { target, planner, payload, concurrency, onProgress, signal } = options;
+  const { target, planner, payload, mix, concurrency, onProgress, signal } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new RangeError(`concurrency must be a whole number above 0, not ${concurrency}`);
   }
@@ -95,9 +98,11 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   let invocations = 0;
   let stoppedAt: number | undefined;
 
-  // Sizes stay prepared between steps, so a planner that comes back to a size
-  // finds its sandboxes warm (local) or its version published (aws), as Lambda
-  // keeps a version's environments warm; the least recently used beyond a few are released.
+  // Sizes stay prepared until the sweep ends, so a planner that comes back to a
+  // size finds its sandboxes warm (local) or its version published (aws), as
+  // Lambda keeps a version's environments warm, and a return visit is never a
+  // new cold start. A planner that never comes back (a grid) lets each go at once.
+  const keepOpen = planner.revisits !== false;
   const open = new Map<number, PreparedSize>();
   const release = async (memoryMb: number) => {
     const prepared = open.get(memoryMb);
@@ -115,16 +120,9 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
       let prepared = open.get(memoryMb);
       if (prepared === undefined) {
-        for (const stale of [...open.keys()].slice(
-          0,
-          Math.max(0, open.size + 1 - MAX_OPEN_SIZES),
-        )) {
-          await release(stale);
-        }
         prepared = await target.prepare(memoryMb);
+        open.set(memoryMb, prepared);
       }
-      open.delete(memoryMb);
-      open.set(memoryMb, prepared);
       const capacity = target.capacity(memoryMb);
       const planned = Math.min(step.invocations, capacity ?? step.invocations);
       if (planned < step.invocations) {
@@ -134,32 +132,42 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
 
       let done = 0;
       const invoke = prepared.invoke.bind(prepared);
-      // Kept as they arrive: when one call fails, the others of the size were paid for.
       const measured = records.get(memoryMb) ?? [];
       records.set(memoryMb, measured);
-      await runBounded(
-        planned,
-        concurrency,
-        async (index) => {
-          if (pauseMs > 0) {
-            // A worker's later calls follow its own previous one; its first, the size's last.
-            const ended = index < concurrency ? lastEnded.get(memoryMb) : now();
-            const waitMs = ended === undefined ? 0 : ended + pauseMs - now();
-            if (waitMs > 0) await sleep(waitMs, signal);
-          }
-          const invocation = await invoke(payload);
-          lastEnded.set(memoryMb, now());
-          measured.push(invocation.record);
-          invocations++;
-          if (!firstErrors.has(memoryMb)) {
-            const error = invocationError(invocation);
-            if (error !== undefined) firstErrors.set(memoryMb, error);
-          }
-          done++;
-          onProgress?.({ type: "invocation", memoryMb, done, planned });
-        },
-        signal,
-      );
+      const before = measured.length;
+      const eventFor = (index: number) =>
+        mix === undefined ? payload : mix.payloads[payloadIndexAt(mix.mix, before + index)]!;
+      // Kept however the size ends (when one call fails, the others were paid for), and in the
+      // order invoked, so the i-th record of a size had the i-th payload of the mix.
+      const arrived: (ReportRecord | undefined)[] = new Array(planned);
+      try {
+        await runBounded(
+          planned,
+          concurrency,
+          async (index) => {
+            if (pauseMs > 0) {
+              // A worker's later calls follow its own previous one; its first, the size's last.
+              const ended = index < concurrency ? lastEnded.get(memoryMb) : now();
+              const waitMs = ended === undefined ? 0 : ended + pauseMs - now();
+              if (waitMs > 0) await sleep(waitMs, signal);
+            }
+            const invocation = await invoke(eventFor(index));
+            lastEnded.set(memoryMb, now());
+            arrived[index] = invocation.record;
+            invocations++;
+            if (!firstErrors.has(memoryMb)) {
+              const error = invocationError(invocation);
+              if (error !== undefined) firstErrors.set(memoryMb, error);
+            }
+            done++;
+            onProgress?.({ type: "invocation", memoryMb, done, planned });
+          },
+          signal,
+        );
+      } finally {
+        for (const record of arrived) if (record !== undefined) measured.push(record);
+      }
+      if (!keepOpen) await release(memoryMb);
       onProgress?.({ type: "size-done", memoryMb });
     }
   } catch (error) {

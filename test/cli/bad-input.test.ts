@@ -97,7 +97,7 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
         new RegExp(`${flag[0]} applies to the aws target, not the local target`),
       );
     }
-    for (const flag of [["--cold"], ["--isolation", "none"], ["--no-bill-init"]]) {
+    for (const flag of [["--cold"], ["--isolation", "none"]]) {
       await refused(
         ["run", "my-fn", ...flag],
         new RegExp(`${flag[0]} applies to the local target, not the aws target`),

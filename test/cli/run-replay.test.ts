@@ -170,6 +170,26 @@ describe("run: bad input", () => {
 
   it("a missing replay file", () => usage(replay("no/such/file.log"), /no\/such\/file\.log/));
 
+  it("--tie-tolerance negative or above 50%", async () => {
+    await usage(replay(F5, "--tie-tolerance", "-1%"), /--tie-tolerance cannot be negative/);
+    await usage(replay(F5, "--tie-tolerance", "51%"), /--tie-tolerance 51% is above 50%/);
+    await usage(replay(F5, "--tie-tolerance", "0.6"), /--tie-tolerance 0\.6 is above 50%/);
+  });
+
+  it("--cold-start-rate outside 0..100%", async () => {
+    await usage(replay(F5, "--cold-start-rate", "-2%"), /--cold-start-rate cannot be negative/);
+    await usage(replay(F5, "--cold-start-rate", "120%"), /--cold-start-rate 120% is above 100%/);
+    await usage(replay(F5, "--cold-start-rate", "5"), /ambiguous: 5% or 500%/);
+  });
+
+  it("reads --balanced-tolerance 0.1 as 10%, as every share flag does", async () => {
+    const args = ["--json", "--strategy", "balanced", "--memory", "128,512,1024", "-n", "5"];
+    const fraction = await runJson(...replay(F5, ...args, "--balanced-tolerance", "0.1"));
+    const percent = await runJson(...replay(F5, ...args, "--balanced-tolerance", "10%"));
+    assert.equal(fraction.recommendation?.reason, percent.recommendation?.reason);
+    assert.match(fraction.recommendation?.reason ?? "", /within 10% of the cheapest/);
+  });
+
   it("a file with no REPORT records", async () => {
     const empty = join(dir, "empty.log");
     await writeFile(empty, "START RequestId: x Version: $LATEST\nhello\n");

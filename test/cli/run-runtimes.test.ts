@@ -95,7 +95,7 @@ def lambda_handler(event, context):
       run.stdout,
       new RegExp(`local target[ ·\\n]+python${minor.replace(".", "\\.")} \\(`),
     );
-    assert.match(run.stdout, /│ memory │ calls │ median │/);
+    assert.match(run.stdout, /│ memory │ +warm │ median │/);
     assert.match(run.stdout, /median duration \(ms\) by memory \(MB\)/);
     assert.match(run.stdout, /cost per 1M invocations \(USD\) by memory \(MB\)/);
     assert.match(run.stdout, /Recommended: (128|512) MB, timeout \d+ s/);

@@ -35,8 +35,24 @@ describe("withBootstrapConfidence", () => {
     assert.equal(runnerUpMemoryMb, 1024);
     assert.equal(level, 0.95);
     assert.ok(interval[0] > 0 && interval[0] <= costDifference && costDifference <= interval[1]);
-    assert.match(sure.reason, /1024 MB, the runner-up, costs \+\d/);
-    assert.match(sure.reason, /cheaper in 100% of resamples/);
+    // Stated once, in `confidence` and `runnerUp`, not again in the reason.
+    assert.doesNotMatch(sure.reason, /runner-up|interval|resamples/);
+    assert.deepEqual(sure.runnerUp?.warmCalls, [5, 5]);
+  });
+
+  it("gives no interval from fewer than 3 warm calls per side, and says so", () => {
+    // Issue 14: "+6.0% to +6.0% more (95% bootstrap interval over 1 and 1 calls)".
+    const few = [
+      ...records(512, [1000, 1010]),
+      ...records(1024, [560, 555, 565, 570]),
+      { ...records(1024, [900])[0]!, requestId: "cold", initDurationMs: 300 },
+    ];
+    const picked = recommend(buildTiers(few, pricing), { strategy: "cost", pricing });
+    const rec = withBootstrapConfidence(picked.recommendation!, few, pricing, createRandom(1));
+    assert.equal(rec.confidence, undefined);
+    assert.deepEqual(rec.runnerUp?.warmCalls, [2, 4]);
+    assert.equal(rec.runnerUp?.enoughCalls, false);
+    assert.doesNotMatch(rec.reason, /interval|resamples/);
   });
 
   it("is the same for the same seed", () => {

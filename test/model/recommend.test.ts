@@ -31,6 +31,31 @@ function recommended(all: ReportRecord[], options: Partial<RecommendOptions> = {
   return outcome.recommendation;
 }
 
+describe("recommend, warm and cold calls", () => {
+  it("never recommends a size measured only cold, however cheap its first call looks", () => {
+    // 256 MB x 150 ms = 38,400 looks cheaper than 512 MB x 100 ms = 51,200, but it is one cold call.
+    const outcome = run([
+      record(256, 150, { initDurationMs: 300, billedDurationMs: 450 }),
+      record(512, 180, { initDurationMs: 250, billedDurationMs: 430 }),
+      ...records(512, [100, 100, 100]),
+    ]);
+    assert.equal(outcome.recommendation?.memoryMb, 512);
+    assert.equal(outcome.recommendation?.runnerUp, undefined, "a cold-only size is no runner-up");
+    const cold = outcome.tiers.find((t) => t.memoryMb === 256);
+    assert.match(cold?.excluded ?? "", /no warm call/);
+  });
+
+  it("recommends nothing when no size has a warm call, and says what to do", () => {
+    const outcome = run([
+      record(256, 150, { initDurationMs: 300 }),
+      record(512, 100, { initDurationMs: 250 }),
+    ]);
+    assert.equal(outcome.recommendation, null);
+    assert.ok(outcome.recommendation === null);
+    assert.match(outcome.reason, /no size has a warm call/);
+  });
+});
+
 describe("recommend, strategy cost", () => {
   it("picks the cheapest size when the others are clearly dearer", () => {
     // memory x ms: 128x100 = 12800, 256x40 = 10240, 512x30 = 15360.
@@ -42,10 +67,10 @@ describe("recommend, strategy cost", () => {
     assert.equal(r.memoryMb, 256);
     assert.equal(r.strategy, "cost");
     assert.equal(r.expectedDurationMs, 40);
-    assert.match(r.reason, /^256 MB: cheapest at \$\S+ per million invocations/);
-    assert.match(r.reason, /next cheapest 128 MB is 25% dearer/);
-    assert.equal(r.confidence?.runnerUpMemoryMb, 128);
-    assert.ok((r.confidence?.interval[0] ?? 0) > 0);
+    assert.match(r.reason, /^256 MB is the cheapest: \$\S+ per 1M invocations, median 40\.0 ms$/);
+    assert.deepEqual(r.band?.sizes, [256]);
+    assert.equal(r.runnerUp?.memoryMb, 128);
+    assert.ok((r.runnerUp?.costDifference ?? 0) > 0);
   });
 
   it("lets the faster size win when the cost difference is within noise and at most 1%", () => {
@@ -117,6 +142,147 @@ describe("recommend, strategy cost", () => {
   });
 });
 
+describe("recommend, the equivalence band", () => {
+  // memory x ms: 128x1000 = 256x500 = 128,000; 512x252 = 129,024 (+0.8%); 1024x130 = 133,120 (+4%).
+  const flat = [
+    ...records(128, around(1000, 2)),
+    ...records(256, around(500, 1)),
+    ...records(512, around(252, 1)),
+    ...records(1024, around(130, 1)),
+  ];
+
+  it("states the sizes within the tie tolerance of the cheapest; the fastest of them wins", () => {
+    const r = recommended(flat);
+    assert.equal(r.memoryMb, 512);
+    assert.deepEqual(r.band, {
+      tolerance: 0.02,
+      cheapestMemoryMb: 256, // as cheap as 128 MB, and faster
+      sizes: [128, 256, 512],
+      resolution: r.band?.resolution,
+    });
+    assert.ok((r.band?.resolution ?? 1) < 0.02, `resolution ${r.band?.resolution}`);
+    assert.match(
+      r.reason,
+      /^128-512 MB cost the same within 2%; 512 MB is the fastest of them \(4x faster than 128 MB\): \$\S+ per 1M invocations, median 252 ms$/,
+    );
+  });
+
+  it("follows --tie-tolerance: 0 keeps the cheapest, 5% takes in 1024 MB", () => {
+    const exact = recommended(flat, { tieTolerance: 0 });
+    assert.deepEqual(exact.band?.sizes, [128, 256]);
+    assert.equal(exact.memoryMb, 256, "the faster of two equally cheap sizes");
+    const wide = recommended(flat, { tieTolerance: 0.05 });
+    assert.equal(wide.memoryMb, 1024);
+    assert.match(
+      wide.reason,
+      /^128-1,024 MB cost the same within 5%; 1,024 MB is the fastest of them \(7\.7x faster than 128 MB\)/,
+    );
+  });
+
+  it("lists the band when a size inside its range is not in it", () => {
+    const gap = [...flat, ...records(384, around(350, 1))]; // 384x350 = 134,400: +5%
+    assert.match(recommended(gap).reason, /^128, 256 and 512 MB cost the same within 2%/);
+  });
+
+  it("widens the band by the noise, and picks only what is measured within the tolerance", () => {
+    // 1024 MB is 2.4% dearer: within 2% as far as 3 noisy calls can tell, so in the band,
+    // but not clearly, so not picked, and named.
+    const thin = [
+      ...records(128, [990, 1000, 1010]),
+      ...records(256, [495, 500, 505]),
+      ...records(512, [248, 250, 252]),
+      ...records(1024, [122, 128, 134]),
+    ];
+    const r = recommended(thin);
+    assert.deepEqual(r.band?.sizes, [128, 256, 512, 1024]);
+    assert.equal(r.memoryMb, 512);
+    assert.match(
+      r.reason,
+      /^128-1,024 MB may cost the same within 2%; 512 MB is the fastest of them measured within 2% \(4x faster than 128 MB; 1,024 MB is faster but may be over 2% dearer\)/,
+    );
+  });
+
+  it("says how many calls would narrow a band that thin evidence widens", () => {
+    const noisy = [
+      ...records(256, [400, 600, 500]),
+      ...records(512, [200, 300, 260]),
+      ...records(1024, [100, 150, 131]),
+    ];
+    const r = recommended(noisy, { moreCalls: (perSize) => `-n ${perSize}` });
+    assert.ok((r.band?.resolution ?? 0) > 0.02);
+    assert.match(
+      r.reason,
+      /costs are known to ±\d+% from 3 warm calls per size; -n \d+ would tell sizes 2% apart/,
+    );
+    assert.equal(r.band?.advice, r.reason.slice(r.reason.indexOf("costs are known")));
+  });
+
+  it("refuses a tie tolerance below 0 or above 50%", () => {
+    assert.throws(() => run(flat, { tieTolerance: -0.01 }), UsageError);
+    assert.throws(() => run(flat, { tieTolerance: 0.51 }), UsageError);
+  });
+});
+
+describe("recommend, production cold starts", () => {
+  // Warm: 128 MB x 100 ms = 12,800 beats 1,024 MB x 13 ms = 13,312 (4% dearer). Cold: 128 MB
+  // inits slowly (3,000 ms), so 128 x 3,100 = 396,800 against 1,024 x 215 = 220,160.
+  const sweep = [
+    record(128, 100, { initDurationMs: 3000, billedDurationMs: 3100 }),
+    ...records(128, around(100, 1)),
+    record(1024, 15, { initDurationMs: 200, billedDurationMs: 215 }),
+    ...records(1024, around(13, 0)),
+  ];
+
+  it("weighs each size as (1 - r) x warm + r x cold, and says the rate moved the pick", () => {
+    assert.equal(recommended(sweep).memoryMb, 128);
+    const outcome = run(sweep, { coldStartRate: 0.01 });
+    const rec = outcome.recommendation!;
+    assert.equal(rec.memoryMb, 1024);
+    assert.deepEqual(rec.coldStarts, {
+      rate: 0.01,
+      source: "--cold-start-rate",
+      billInit: true,
+      steadyStateMemoryMb: 128,
+      changesPick: true,
+    });
+    const at128 = outcome.tiers.find((t) => t.memoryMb === 128)!;
+    const expected = 0.99 * at128.costPerInvocationUsd + 0.01 * at128.coldCostPerInvocationUsd!;
+    assert.ok(Math.abs(at128.productionCostPerInvocationUsd! - expected) < 1e-15);
+    assert.equal(
+      rec.expectedCostPerInvocationUsd,
+      outcome.tiers[1]!.productionCostPerInvocationUsd,
+    );
+  });
+
+  it("keeps the pick below the rate where it turns, and says so", () => {
+    const rec = recommended(sweep, { coldStartRate: 0.001 });
+    assert.equal(rec.memoryMb, 128);
+    assert.equal(rec.coldStarts?.changesPick, false);
+  });
+
+  it("bills Init only when asked: under the old rule the slow init costs nothing", () => {
+    const old = recommend(buildTiers(sweep, NO_FEE, { billInit: false }), {
+      strategy: "cost",
+      pricing: NO_FEE,
+      coldStartRate: 0.01,
+      billInit: false,
+    }).recommendation!;
+    assert.equal(old.memoryMb, 128);
+    assert.equal(old.coldStarts?.billInit, false);
+  });
+
+  it("cannot cost a size without a cold call at a rate, and says why", () => {
+    const outcome = run([...sweep, ...records(512, around(25, 0))], { coldStartRate: 0.01 });
+    const at512 = outcome.tiers.find((t) => t.memoryMb === 512)!;
+    assert.match(at512.excluded ?? "", /no cold call measured here.*1% cold-start rate/);
+  });
+
+  it("refuses a rate outside 0..100%", () => {
+    assert.throws(() => run(sweep, { coldStartRate: -0.01 }), UsageError);
+    assert.throws(() => run(sweep, { coldStartRate: 1.01 }), UsageError);
+  });
+});
+
 describe("recommend, strategies speed and balanced", () => {
   const sweep = [
     ...records(256, around(40, 1)), // 10240
@@ -128,14 +294,14 @@ describe("recommend, strategies speed and balanced", () => {
   it("speed picks the fastest median", () => {
     const r = recommended(sweep, { strategy: "speed" });
     assert.equal(r.memoryMb, 2048);
-    assert.match(r.reason, /^2048 MB: fastest, median 10\.0 ms/);
+    assert.match(r.reason, /^2,048 MB is the fastest: \$\S+ per 1M invocations, median 10\.0 ms/);
   });
 
   it("speed gives a tie within noise to the cheaper size", () => {
     const noisy = [...records(1024, around(10, 6)), ...records(2048, around(9, 6))];
     const r = recommended(noisy, { strategy: "speed" });
     assert.equal(r.memoryMb, 1024);
-    assert.match(r.reason, /within measurement noise of the fastest \(2048 MB/);
+    assert.match(r.reason, /as fast as the fastest, 2,048 MB \(9 ms\), within measurement noise/);
   });
 
   it("balanced picks the fastest size within 10% of the cheapest, and says so", () => {

@@ -71,17 +71,40 @@ describe("buildTiers", () => {
     assert.equal(tier?.initDurationMs?.mean, 110);
   });
 
-  it("costs a size measured only cold as warm calls: Duration billed to the ms, no init", () => {
+  it("keeps a size measured only cold apart: its cold calls shown, no steady-state cost", () => {
+    // Issue 14: a first call's Duration is inflated (docs/lambda-facts.md, "First calls"), so
+    // a size measured only cold was costed too high, and sizes visited more often looked cheaper.
     const all = [
       record(256, 49.2, { initDurationMs: 100, billedDurationMs: 150 }),
       record(256, 69.5, { initDurationMs: 120, billedDurationMs: 190 }),
     ];
     const [tier] = buildTiers(all, US_EAST_1_X86);
-    assert.deepEqual([tier?.billedDurationMs.min, tier?.billedDurationMs.max], [50, 70]);
-    const expected =
-      (costForDuration(256, 49.2, US_EAST_1_X86) + costForDuration(256, 69.5, US_EAST_1_X86)) / 2;
-    assertClose(tier?.costPerInvocationUsd ?? 0, expected, 1e-18);
     assert.equal(tier?.warmInvocations, 0);
+    assert.match(tier?.excluded ?? "", /no warm call/);
+    assert.deepEqual([tier?.coldDurationMs?.min, tier?.coldDurationMs?.max], [49.2, 69.5]);
+    // A cold call billed as Lambda bills it since August 2025: Duration + Init, to the ms.
+    const expected =
+      (costForDuration(256, 149.2, US_EAST_1_X86) + costForDuration(256, 189.5, US_EAST_1_X86)) / 2;
+    assertClose(tier?.coldCostPerInvocationUsd ?? 0, expected, 1e-18);
+    const [old] = buildTiers(all, US_EAST_1_X86, { billInit: false });
+    const durationOnly =
+      (costForDuration(256, 49.2, US_EAST_1_X86) + costForDuration(256, 69.5, US_EAST_1_X86)) / 2;
+    assertClose(old?.coldCostPerInvocationUsd ?? 0, durationOnly, 1e-18);
+  });
+
+  it("costs a size from its warm calls only, whatever its cold calls cost", () => {
+    const all = [
+      record(512, 300, { initDurationMs: 200, billedDurationMs: 500 }),
+      ...records(512, [100, 102]),
+    ];
+    const [tier] = buildTiers(all, US_EAST_1_X86);
+    assert.equal(tier?.excluded, undefined);
+    assertClose(
+      tier?.costPerInvocationUsd ?? 0,
+      (costForDuration(512, 100, US_EAST_1_X86) + costForDuration(512, 102, US_EAST_1_X86)) / 2,
+      1e-18,
+    );
+    assert.equal(tier?.coldDurationMs?.median, 300);
   });
 
   it("has no init distribution without cold starts", () => {

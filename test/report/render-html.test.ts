@@ -72,13 +72,13 @@ describe("renderHtml", () => {
     const head = [...html.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]);
     assert.deepEqual(head, [
       "memory MB",
-      "calls",
+      "calls warm+cold",
       "median ms",
       "p95 ms",
-      "billed mean ms",
       "max used MB",
       "per 1M USD",
-      "cold starts (mean init)",
+      "cold call ms+init",
+      "init cost /1M cold",
       "errors",
     ]);
     assert.equal(html.match(/<th scope="row">/g)?.length, 5);
@@ -86,13 +86,18 @@ describe("renderHtml", () => {
     assert.match(html, /<td class="errors">3 OOM<\/td>/);
   });
 
-  it("states the recommendation, reason, confidence, timeout, model, sweep cost and warnings", () => {
+  it("states the recommendation, reason, runner-up, band, timeout, model, sweep cost and warnings", () => {
     assert.match(
       html,
       /Recommended: <span class="size">1024 MB<\/span>, timeout <strong>2 s<\/strong>/,
     );
-    assert.match(html, /1024 MB is the cheapest measured size at \$4\.95/);
-    assert.match(html, /confidence:<\/span> runner-up 512 MB costs 1\.3% more/);
+    assert.match(html, /1,024 MB is the fastest of them \(2x faster than 512 MB\): \$4\.95/);
+    assert.match(
+      html,
+      /runner-up:<\/span> 512 MB: 1\.3% dearer \(95% interval \+0\.42% to \+2\.3%, from 9 and 9 warm calls\)/,
+    );
+    assert.match(html, /band:<\/span> 512, 1,024 MB within 2% of the cheapest \(1,024 MB\)/);
+    assert.match(html, /<td>3,357\+630<\/td>/, "the cold call apart, with its init");
     assert.match(html, /timeout:<\/span> p99 334 ms/);
     assert.match(html, /current timeout 6 s → recommended 2 s/);
     assert.match(html, /duration model: amdahl a \+ b\/min\(m, knee\)/);

@@ -49,15 +49,19 @@ describe("markdown output", () => {
     assert.ok(text.endsWith("\n") && !text.endsWith("\n\n"));
   });
 
-  it("has one valid GFM table of the sizes, the marks, the reason, confidence and warnings", () => {
+  it("has one valid GFM table of the sizes, the marks, the reason, runner-up and warnings", () => {
     const text = renderResult(sampleResult(), "markdown", options);
     assertValidTables(text, 1);
     const rows = tables(text)[0]!;
     assert.equal(rows.length, 2 + 5);
     assert.match(rows.find((r) => r.includes("**1024**"))!, /◀ recommended/);
     assert.match(rows.find((r) => r.startsWith("| 128 "))!, /3 OOM .*✗ excluded/);
-    assert.match(text, /\*\*Why:\*\* 1024 MB is the cheapest/);
-    assert.match(text, /\*\*Confidence:\*\* the runner-up 512 MB costs/);
+    assert.match(text, /\*\*Why:\*\* 512-1,024 MB cost the same within 2%/);
+    assert.match(
+      rows.find((r) => r.startsWith("| 512 "))!,
+      /785\+328 .*≈ within 2% of the cheapest/,
+    );
+    assert.match(text, /\*\*Runner-up:\*\* 512 MB: 1\.3% dearer \(95% interval/);
     assert.match(text, /- costs from 256 to 1024 MB are within 3%/);
     assert.ok(!text.includes("\x1b["), "no ANSI escapes, even with color on");
   });

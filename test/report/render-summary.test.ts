@@ -6,22 +6,78 @@ import { prettyFormula, renderSummary } from "../../src/report/render-summary.js
 import { sampleResult } from "../document/sample-result.js";
 
 /** The summary on a terminal wide enough that no sentence wraps. */
-function summary(doc: ResultDocument): string {
-  return renderSummary(doc, { color: false, width: 400 });
+function summary(doc: ResultDocument, verbose = false): string {
+  return renderSummary(doc, { color: false, width: 400, verbose });
 }
 
 describe("renderSummary", () => {
-  it("states the recommendation, why, and what to expect", () => {
+  it("states the recommendation and why in a short paragraph; the detail with --verbose", () => {
     const text = summary(sampleResult());
     assert.match(text, /^Recommended: 1024 MB, timeout 2 s \(strategy cost\)/);
-    assert.match(text, /1024 MB is the cheapest measured size at \$4\.95 per 1M invocations/);
-    assert.match(text, /expected: 276 ms median, \$4\.95 per 1M invocations/);
-    assert.match(text, /timeout: p99 334 ms \+ cold start 247 ms/);
+    assert.match(
+      text,
+      /512-1,024 MB cost the same within 2%; 1,024 MB is the fastest of them \(2x faster than 512 MB\): \$4\.95 per 1M invocations, median 276 ms/,
+    );
+    assert.doesNotMatch(text, /expected:|timeout: p99|band:|duration model:/);
+    const verbose = summary(sampleResult(), true);
+    assert.match(verbose, /expected: 276 ms median, \$4\.95 per 1M invocations/);
+    assert.match(verbose, /timeout: p99 334 ms \+ cold start 247 ms/);
+    assert.match(
+      verbose,
+      /band: 512, 1,024 MB within 2% of the cheapest \(1,024 MB\); costs resolved to ±1\.2%/,
+    );
   });
 
-  it("gives the confidence against the runner-up", () => {
+  it("states the runner-up once, with its interval from 3 warm calls at each size", () => {
+    const text = summary(sampleResult());
+    const lines = text.split("\n").filter((line) => line.includes("runner-up"));
+    assert.deepEqual(lines, [
+      "  runner-up 512 MB: 1.3% dearer (95% interval +0.42% to +2.3%, from 9 and 9 warm calls)",
+    ]);
+  });
+
+  it("says there are not enough calls to compare, and what to do, from fewer", () => {
+    const doc = sampleResult();
+    const rec = doc.recommendation!;
+    const few = {
+      ...rec,
+      runnerUp: { ...rec.runnerUp!, warmCalls: [3, 2] as [number, number], enoughCalls: false },
+    };
+    delete few.confidence;
+    const text = summary({ ...doc, recommendation: few });
     assert.match(
-      summary(sampleResult()),
+      text,
+      /runner-up 512 MB: 1\.3% dearer by 3 and 2 warm calls: not enough calls to compare \(an interval needs 3 at each; a larger -n gives them\)/,
+    );
+    assert.doesNotMatch(text, /interval [+−]/);
+  });
+
+  it("says what production's cold starts did to the pick", () => {
+    const doc = sampleResult();
+    const rec = doc.recommendation!;
+    const coldStarts = {
+      rate: 0.05,
+      source: "--cold-start-rate",
+      billInit: true,
+      steadyStateMemoryMb: 512,
+      changesPick: true,
+    };
+    assert.match(
+      summary({ ...doc, recommendation: { ...rec, coldStarts } }),
+      /cold starts: at a 5% cold-start rate \(Init billed\) the pick moves from 512 MB \(warm calls alone\) to 1,024 MB/,
+    );
+    const same = { ...coldStarts, steadyStateMemoryMb: 1024, changesPick: false, billInit: false };
+    assert.match(
+      summary({ ...doc, recommendation: { ...rec, coldStarts: same } }),
+      /cold starts: at a 5% cold-start rate \(Init not billed\) the pick is the same as from warm calls alone/,
+    );
+  });
+
+  it("reads an older result without a band or runner-up, from its confidence", () => {
+    const doc = sampleResult();
+    const { band: _band, runnerUp: _runnerUp, ...old } = doc.recommendation!;
+    assert.match(
+      summary({ ...doc, recommendation: old }),
       /confidence: runner-up 512 MB costs 1\.3% more \(\+\$0\.067 per 1M; 95% interval \+\$0\.021 to \+\$0\.11\)/,
     );
   });
@@ -85,8 +141,8 @@ describe("renderSummary", () => {
     );
   });
 
-  it("names the model with its formula, parameters and held-out error", () => {
-    const text = summary(sampleResult());
+  it("names the model with its formula, parameters and held-out error (verbose)", () => {
+    const text = summary(sampleResult(), true);
     assert.match(
       text,
       /duration model: amdahl a \+ b\/min\(m, knee\) with a=3\.4, b=281600, knee=1769, held-out error 2\.1% \(also tried: power 3\.5%, exponential 9\.4%, logarithmic 48%\)/,
@@ -101,10 +157,10 @@ describe("renderSummary", () => {
       },
     });
     assert.match(
-      summary(exponential),
+      summary(exponential, true),
       /duration model: exponential a0 \+ a1·e\^\(−m\/a2\), held-out error 3\.1%\n/,
     );
-    assert.match(summary(sampleResult({ model: null })), /duration model: none fitted/);
+    assert.match(summary(sampleResult({ model: null }), true), /duration model: none fitted/);
   });
 
   it("gives the cost of the sweep and the run's warnings", () => {

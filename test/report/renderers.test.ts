@@ -21,7 +21,7 @@ describe("renderResult", () => {
 
   it("prints the table, the charts and the summary in that order", () => {
     const text = renderResult(sampleResult(), "table", options);
-    const table = text.indexOf("cold starts");
+    const table = text.indexOf("cold call");
     const chart = text.indexOf("median duration (ms) by memory (MB)");
     const summary = text.indexOf("Recommended: 1024 MB");
     assert.ok(table >= 0 && table < chart && chart < summary, text);

@@ -10,7 +10,6 @@ describe("flags of another target", () => {
   it("are refused, naming the flag and the target it belongs to", () => {
     for (const [kind, options, flag, owner] of [
       ["aws", { cold: true }, "--cold", "local"],
-      ["aws", { billInit: false }, "--no-bill-init", "local"],
       ["aws", { env: ["A=1"] }, "--env", "local"],
       ["replay", { passAwsCredentials: true }, "--pass-aws-credentials", "local"],
       ["local", { profile: "dev" }, "--profile", "aws"],
@@ -30,8 +29,8 @@ describe("flags of another target", () => {
   });
 
   it("are not refused when absent or at commander's defaults", () => {
-    checkTargetFlags(target("aws"), { billInit: true, region: "eu-west-1", json: true });
+    checkTargetFlags(target("aws"), { billInit: false, region: "eu-west-1", json: true });
     checkTargetFlags(target("local"), { cold: true, env: ["A=1"], runtime: "python3.12" });
-    checkTargetFlags(target("replay"), { replayFile: "x.log", billInit: true });
+    checkTargetFlags(target("replay"), { replayFile: "x.log", billInit: false });
   });
 });

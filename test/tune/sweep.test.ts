@@ -115,7 +115,7 @@ describe("runSweep with the replay target on a real recording", () => {
     assert.deepEqual(events.at(-1), { type: "size-done", memoryMb: 3008 });
   });
 
-  it("keeps at most `concurrency` invocations in flight and at most 4 sizes open", async () => {
+  it("keeps at most `concurrency` invocations in flight; a grid releases each size when done", async () => {
     for (const concurrency of [1, 3, 8]) {
       const target = new WatchedTarget(replay());
       await runSweep({
@@ -128,11 +128,43 @@ describe("runSweep with the replay target on a real recording", () => {
         concurrency,
       });
       assert.equal(target.maxInFlight, concurrency, `concurrency ${concurrency}`);
-      assert.equal(target.maxOpenSizes, 4);
+      // A grid never comes back to a size: holding its sandboxes would only cost memory.
+      assert.equal(target.maxOpenSizes, 1);
       assert.equal(target.openSizes, 0, "every size released by the end");
       assert.deepEqual(target.inFlightAtRelease, [0, 0, 0, 0, 0, 0], "released only when idle");
-      assert.deepEqual(target.released.slice(0, 2), [256, 512], "least recently used first");
+      assert.deepEqual(target.released, [256, 512, 640, 768, 896, 1024]);
     }
+  });
+
+  it("keeps every size a planner may come back to prepared until the sweep ends", async () => {
+    // Issue 14: the sweep kept at most 4 sizes open, so a return visit often met a new
+    // (cold) sandbox although README says sizes stay warm.
+    const target = new WatchedTarget(replay());
+    const order = [128, 256, 384, 512, 640, 768, 896, 128, 256, 1024, 128];
+    let step = 0;
+    const planner: Planner = {
+      totalSteps: undefined,
+      next: () => {
+        const memoryMb = order[step++];
+        return memoryMb === undefined ? undefined : { memoryMb, invocations: 2 };
+      },
+    };
+    const releasedDuring: number[] = [];
+    const result = await runSweep({
+      target,
+      planner,
+      payload: "{}",
+      concurrency: 1,
+      onProgress: () => releasedDuring.push(target.released.length),
+    });
+    assert.deepEqual(target.prepared, [128, 256, 384, 512, 640, 768, 896, 1024]);
+    assert.equal(target.maxOpenSizes, 8);
+    assert.ok(
+      releasedDuring.every((n) => n === 0),
+      "nothing released while the sweep runs",
+    );
+    assert.equal(target.openSizes, 0, "every size released by the end");
+    assert.equal(result.records.get(128)?.length, 6);
   });
 
   it("gives the same records in the same order for the same seed", async () => {

@@ -15,7 +15,7 @@ const options = {
 };
 
 describe("buildResult", () => {
-  it("says once which sizes were measured only cold, and how they were costed", () => {
+  it("says once which sizes were measured only cold, and that they were not compared", () => {
     const records = [
       record(128, 400, { initDurationMs: 300 }),
       record(256, 200, { initDurationMs: 250 }),
@@ -25,9 +25,10 @@ describe("buildResult", () => {
     ];
     const doc = buildResult(options, records);
     assertValidResult(doc);
-    const cold = doc.warnings.filter((w) => w.includes("measured only with cold starts"));
+    const cold = doc.warnings.filter((w) => w.includes("only a cold call"));
     assert.equal(cold.length, 1);
-    assert.match(cold[0] ?? "", /^128, 256 MB measured only with cold starts/);
+    assert.match(cold[0] ?? "", /^128, 256 MB had only a cold call: not compared/);
     assert.ok(doc.tiers.every((t) => t.warnings.every((w) => !w.includes("cold"))));
+    assert.equal(doc.recommendation?.memoryMb, 512);
   });
 });

@@ -10,8 +10,14 @@ export const registerReport: RegisterCommand = (program, { io, setExitCode }) =>
     .option("--output <format>", "table (default), markdown, html or json")
     .option("--json", "the document as JSON (the same as --output json)")
     .option("--out <file>", "write the rendering to this file instead of stdout")
-    .action(async (file: string, options: { output?: string; out?: string; json?: boolean }) => {
-      const { reportCommand } = await import("../report-command.js");
-      setExitCode(await reportCommand(file, options, io));
-    });
+    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
+    .action(
+      async (
+        file: string,
+        options: { output?: string; out?: string; json?: boolean; verbose?: boolean },
+      ) => {
+        const { reportCommand } = await import("../report-command.js");
+        setExitCode(await reportCommand(file, options, io));
+      },
+    );
 };

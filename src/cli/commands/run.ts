@@ -28,7 +28,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
       "total invocations for the adaptive planner, which chooses sizes and calls (default 20 when neither --memory nor -n is given)",
     )
     .option("--payload <json>", "event passed to every invocation (JSON, default {})")
-    .option("--payload-file <file>", "read the event from a file")
+    .option(
+      "--payload-file <file>",
+      "read the event from a file: one JSON event, Power Tuning's [{payload, weight}] or NDJSON (equal weights)",
+    )
     .option("--concurrency <N>", "invocations in flight at once (default 1)")
     .option(
       "--pause <ms>",
@@ -36,8 +39,24 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     )
     .option("--strategy <name>", "cost (default), speed or balanced")
     .option(
-      "--balanced-tolerance <percent>",
-      "with --strategy balanced: the cost allowed over the cheapest, as 10% or 0.1 (default 10%)",
+      "--tie-tolerance <share>",
+      "sizes this much dearer than the cheapest cost the same; under cost the fastest of them wins (default 2%; 2% or 0.02, at most 50%)",
+    )
+    .option(
+      "--balanced-tolerance <share>",
+      "with --strategy balanced: the cost allowed over the cheapest (default 10%; 10% or 0.1)",
+    )
+    .option(
+      "--cold-start-rate <share>",
+      "production's share of cold starts, weighed into each size's cost: (1 - r) x warm + r x cold (1% or 0.01)",
+    )
+    .option(
+      "--cold-starts-from <analysis.json>",
+      "the cold-start rate measured by `lambda-tune analyze --json` on production logs",
+    )
+    .option(
+      "--no-bill-init",
+      "bill a cold call on Duration alone, not Init (Lambda's rule before August 2025); local: also in its REPORT lines",
     )
     .option("--max-p95 <ms>", "exclude sizes whose p95 duration exceeds this")
     .option(
@@ -81,6 +100,7 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
     .option("-y, --yes", "run a fixed grid of more than 300 invocations without asking")
+    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
     .option(
       "-q, --quiet",
       "no progress and no copy of the warnings on stderr (they stay in the output)",

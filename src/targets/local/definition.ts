@@ -22,10 +22,10 @@ export const localTarget: TargetDefinition = {
   kind: "local",
   names: "a handler path",
   options: [
-    { flags: "--cold", description: "give every invocation a new sandbox (all cold starts)" },
     {
-      flags: "--no-bill-init",
-      description: "do not bill the INIT phase (Lambda's rule before August 2025)",
+      flags: "--cold",
+      description:
+        "give every invocation a new sandbox (all cold starts): the pick is for a cold-start rate of 100%",
     },
     {
       flags: "--isolation <kind>",
@@ -64,6 +64,7 @@ export const localTarget: TargetDefinition = {
   configure(options) {
     const isolation = oneOf("--isolation", textOption(options, "isolation") ?? "auto", ISOLATIONS);
     const cold = options.cold === true;
+    // `--no-bill-init` is a run flag (the cost model's); the emulator bills its REPORT lines the same way.
     const billInit = options.billInit !== false;
     const runtime = textOption(options, "runtime");
     if (runtime !== undefined) checkRuntimeName("--runtime", runtime);
