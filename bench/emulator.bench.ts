@@ -156,19 +156,25 @@ async function scaling(): Promise<void> {
 }
 
 /**
- * Iterations of the CPU-bound fixture that take `targetMs` at 1,769 MB. A
- * busy host only lengthens calls, so the first quartile of each round is
- * taken for the task's own time.
+ * Iterations of the CPU-bound fixture whose calls take `targetMs` at 1,769 MB
+ * on a quiet host: the handler's CPU time (which a busy host does not
+ * lengthen, as it does wall time) plus the runtime's part of a Duration.
  */
 async function calibrate(size: PreparedSize, targetMs: number): Promise<number> {
+  const cpuOf = async (iterations: number) => {
+    const { record, response } = await size.invoke(JSON.stringify({ iterations }));
+    const { cpuMs } = JSON.parse(response ?? "{}") as { cpuMs?: number };
+    return { durationMs: record.durationMs, cpuMs: cpuMs ?? record.durationMs };
+  };
+  await cpuOf(0);
+  const empty: number[] = [];
+  for (let i = 0; i < 15; i++) empty.push((await cpuOf(0)).durationMs);
+  const handlerMs = targetMs - quantile(empty, 0.25);
   let iterations = 300;
-  for (let round = 0; round < 5; round++) {
-    await quietHost();
-    const payload = JSON.stringify({ iterations });
-    await size.invoke(payload);
-    const durations: number[] = [];
-    for (let i = 0; i < 15; i++) durations.push((await size.invoke(payload)).record.durationMs);
-    iterations = Math.max(1, Math.round((iterations * targetMs) / quantile(durations, 0.25)));
+  for (let round = 0; round < 4; round++) {
+    const cpu: number[] = [];
+    for (let i = 0; i < 9; i++) cpu.push((await cpuOf(iterations)).cpuMs);
+    iterations = Math.max(1, Math.round((iterations * handlerMs) / median(cpu)));
   }
   return iterations;
 }
