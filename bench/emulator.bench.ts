@@ -157,21 +157,50 @@ async function scaling(): Promise<void> {
 }
 
 /**
- * Iterations of the CPU-bound fixture that take `targetMs` at 1,769 MB. A
- * busy host only lengthens calls, so the first quartile of each round is
- * taken for the task's own time.
+ * Iterations of the CPU-bound fixture whose calls take `targetMs` unthrottled
+ * (at 1,769 MB), at the median as the published figure is: one correction
+ * from a few calls on a quiet host. A shared host's speed drifts by tens of
+ * percent over minutes, so this runs again before every size.
  */
-async function calibrate(size: PreparedSize, targetMs: number): Promise<number> {
+async function recalibrate(
+  reference: PreparedSize,
+  iterations: number,
+  targetMs: number,
+): Promise<number> {
+  const payload = JSON.stringify({ iterations });
+  const durations: number[] = [];
+  for (let i = 0; i < 9; i++) {
+    await sleep(20);
+    durations.push((await reference.invoke(payload)).record.durationMs);
+  }
+  return Math.max(1, Math.round((iterations * targetMs) / median(durations)));
+}
+
+async function calibrate(reference: PreparedSize, targetMs: number): Promise<number> {
+  await reference.invoke(JSON.stringify({ iterations: 300 }));
   let iterations = 300;
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 4; round++) {
     await quietHost();
-    const payload = JSON.stringify({ iterations });
-    await size.invoke(payload);
-    const durations: number[] = [];
-    for (let i = 0; i < 15; i++) durations.push((await size.invoke(payload)).record.durationMs);
-    iterations = Math.max(1, Math.round((iterations * targetMs) / quantile(durations, 0.25)));
+    iterations = await recalibrate(reference, iterations, targetMs);
   }
   return iterations;
+}
+
+/** The task for the next size: recalibrated first, on a quiet host. */
+class Task {
+  readonly used: number[] = [];
+  constructor(
+    private readonly reference: PreparedSize,
+    private iterations: number,
+    private readonly targetMs: number,
+  ) {}
+
+  async next(): Promise<string> {
+    await quietHost();
+    this.iterations = await recalibrate(this.reference, this.iterations, this.targetMs);
+    this.used.push(this.iterations);
+    return JSON.stringify({ iterations: this.iterations });
+  }
 }
 
 /** Median of the tool's own time per warm no-op call beyond the Duration (hand-out and return). */
@@ -202,12 +231,12 @@ function figuresOf(durations: readonly number[]): Figures {
 async function closedLoop(
   t: Target,
   rows: readonly StaircaseRow[],
-  payload: string,
+  task: Task,
   pauseMs: number,
 ): Promise<Figures[]> {
   const figures: Figures[] = [];
   for (const row of rows) {
-    await quietHost();
+    const payload = await task.next();
     const result = await runSweep({
       target: t,
       planner: createFixedGridPlanner({ sizes: [row.memoryMb], invocationsPerSize: CALLS + 1 }),
@@ -226,12 +255,12 @@ async function closedLoop(
 async function randomPhase(
   t: Target,
   rows: readonly StaircaseRow[],
-  payload: string,
+  task: Task,
 ): Promise<Figures[]> {
   const random = createRandom(7);
   const figures: Figures[] = [];
   for (const row of rows) {
-    await quietHost();
+    const payload = await task.next();
     const size = await t.prepare(row.memoryMb);
     await size.invoke(payload);
     const durations: number[] = [];
@@ -268,17 +297,15 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
   const mark = { ...cpuSeconds(), at: performance.now() };
   busyWaits = 0;
   await withTarget("cpu-bound", isolation, async (t) => {
-    const full = await t.prepare(1769);
-    const iterations = await calibrate(full, targetMs);
-    const calibrated = await warmMedian(full, JSON.stringify({ iterations }), 9);
-    await full.release();
-    const payload = JSON.stringify({ iterations });
+    const reference = await t.prepare(1769);
+    const iterations = await calibrate(reference, targetMs);
     const handOff = await handOffMs(t);
     const pauseMs = Math.max(0, PUBLISHED_LOOP.gapMs - handOff);
     console.log(
-      `  calibrated: ${iterations} iterations = ${calibrated.toFixed(2)} ms at 1,769 MB (published ${targetMs.toFixed(2)}); pause ${pauseMs.toFixed(1)} ms + hand-off ${handOff.toFixed(2)} ms`,
+      `  calibrated: ${iterations} iterations take ${targetMs.toFixed(2)} ms at 1,769 MB (the published median there), recalibrated before each size; pause ${pauseMs.toFixed(1)} ms + hand-off ${handOff.toFixed(2)} ms`,
     );
-    const loop = await closedLoop(t, rows, payload, pauseMs);
+    const task = new Task(reference, iterations, targetMs);
+    const loop = await closedLoop(t, rows, task, pauseMs);
     console.log(`  published client loop vs published: ${formatCloseness(closeness(rows, loop))}`);
     console.log(
       `    MB:emulated/published median (* >5%, ** >15% off): ${cells(rows, loop, rows)}`,
@@ -291,7 +318,8 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
       );
       return { medianMs: phaseQuantile(outcomes, 0.5), p90Ms: phaseQuantile(outcomes, 0.9) };
     });
-    const open = await randomPhase(t, rows, payload);
+    const open = await randomPhase(t, rows, task);
+    await reference.release();
     console.log(
       `  random phase vs the model's production curve: ${formatCloseness(
         closeness(
@@ -302,7 +330,7 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
     );
     console.log(`    MB:emulated/model median: ${cells(rows, open, curve)}`);
     console.log(
-      `  meanwhile ${othersSince(mark)}; ${busyWaits} of ${2 * rows.length + 5} steps began on a busy host (others using more than ${QUIET_CORES} cores after a minute's wait)`,
+      `  iterations ${Math.min(...task.used)}-${Math.max(...task.used)}; meanwhile ${othersSince(mark)}; ${busyWaits} of ${2 * rows.length + 4} steps began on a busy host (others using more than ${QUIET_CORES} cores after a minute's wait)`,
     );
   });
 }
