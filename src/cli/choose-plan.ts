@@ -2,6 +2,7 @@ import type { Plan } from "../document/plan.js";
 import { UsageError } from "../errors.js";
 import { formatCount } from "../format.js";
 import { everyMemorySize } from "../lambda.js";
+import type { GatedSize } from "../model/gate.js";
 import type { Target } from "../targets/target.js";
 import { validateBudget } from "../tune/budget.js";
 import type { RunSettings } from "./run-options.js";
@@ -22,9 +23,16 @@ export interface ChosenPlan {
  * otherwise the adaptive planner under a budget, over the `--memory` range
  * (or every size Lambda allows; replay: the recorded ones), because it beats
  * the fixed grid on real measurements (bench/planner.bench.ts). A grid of
- * more than LARGE_GRID invocations needs `yes`.
+ * more than LARGE_GRID invocations needs `yes`. With a baseline, the size
+ * the comparison gates (`gated`) is an anchor the planner always measures
+ * enough; a gate whose size the run cannot measure is refused before any
+ * invocation, unless `--allow-inconclusive`.
  */
-export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
+export function choosePlan(
+  settings: RunSettings,
+  target: Target,
+  gated?: GatedSize | null,
+): ChosenPlan {
   const adaptive =
     settings.budget !== undefined || (settings.memory !== "list" && !settings.invocationsGiven);
   const payloads = settings.payloads.events.length;
@@ -46,6 +54,7 @@ export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
         },
       );
     }
+    if (gated) checkGateMeasurable(settings, gated, settings.sizes, "--memory leaves it out");
     return {
       plan: { kind: "grid", sizes: settings.sizes, invocationsPerSize: settings.invocations },
       notes: [],
@@ -61,12 +70,50 @@ export function choosePlan(settings: RunSettings, target: Target): ChosenPlan {
     available === undefined
       ? undefined
       : new Map(sizes.map((size) => [size, target.capacity(size) ?? 0]));
+  if (gated) {
+    const why =
+      available !== undefined && !available.includes(gated.memoryMb)
+        ? "the recording holds no calls there"
+        : "--memory leaves it out";
+    checkGateMeasurable(settings, gated, sizes, why);
+  }
+  const anchors = gated && sizes.includes(gated.memoryMb) ? [gated.memoryMb] : undefined;
   const { budget, notes } = validateBudget({
     budget: settings.budget ?? DEFAULT_BUDGET,
     ...(settings.invocationsGiven && { invocations: settings.invocations }),
     sizes,
     ...(capacity && { capacity }),
     payloads,
+    ...(anchors && { anchors }),
   });
-  return { plan: { kind: "adaptive", budget, sizes, ...(capacity && { capacity }) }, notes };
+  return {
+    plan: {
+      kind: "adaptive",
+      budget,
+      sizes,
+      ...(capacity && { capacity }),
+      ...(anchors && { anchors }),
+    },
+    notes,
+  };
+}
+
+/**
+ * A gate that could not compare its size fails (src/model/gate.ts): when the
+ * run cannot measure that size at all, say so now, before paying for a sweep.
+ */
+function checkGateMeasurable(
+  settings: RunSettings,
+  gated: GatedSize,
+  sizes: readonly number[],
+  why: string,
+): void {
+  if (settings.failOnRegression === undefined || settings.allowInconclusive) return;
+  if (sizes.includes(gated.memoryMb)) return;
+  throw new UsageError(
+    `the regression gate checks ${gated.memoryMb} MB (the ${gated.basis}), but ${why}, so it would compare nothing`,
+    {
+      hint: `measure ${gated.memoryMb} MB too (widen --memory or add it to the list), or add --allow-inconclusive to let the gate pass when it cannot compare`,
+    },
+  );
 }

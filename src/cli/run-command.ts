@@ -2,6 +2,7 @@ import { resultJson } from "../document/canonical.js";
 import type { ResultDocument } from "../document/result.js";
 import { InterruptedError, type LambdaTuneError, RunError } from "../errors.js";
 import { predict } from "../model/fit.js";
+import { gatedSize } from "../model/gate.js";
 import { renderComparisonText } from "../report/render-comparison.js";
 import { firstErrorText } from "../report/render-table.js";
 import { renderResult } from "../report/renderers.js";
@@ -65,7 +66,9 @@ export async function runCommand(
       await checkSameFunction(baseline, described.name, settings.baseline, settings.force, io);
     }
     const pricing = pricingFor(settings, described);
-    const { plan, notes } = choosePlan(settings, target);
+    // With a baseline, the size the comparison gates is measured enough to compare.
+    const gated = baseline && gatedSize(described.currentMemoryMb, baseline);
+    const { plan, notes } = choosePlan(settings, target, gated);
     const info = { ...described, warnings: [...described.warnings, ...notes] };
     const json = settings.output === "json";
     const stop = await target.preflight?.({ plan, info, pricing, json });

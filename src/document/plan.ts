@@ -20,4 +20,9 @@ export interface AdaptivePlan {
   sizes: readonly number[];
   /** Invocations each size can serve, when limited (replay: the recorded ones). */
   capacity?: ReadonlyMap<number, number>;
+  /**
+   * Sizes that must end with enough warm calls to compare, whatever the
+   * search finds: the size a regression gate checks (src/model/gate.ts).
+   */
+  anchors?: readonly number[];
 }

@@ -10,6 +10,30 @@ import { formatPercent, formatSignedPercent } from "../format.js";
 import { differsBeyondNoise, exceedsBeyondNoise } from "./change.js";
 import { relativeRange } from "./change-words.js";
 
+/** The size a regression gate checks, and why that one. */
+export interface GatedSize {
+  memoryMb: number;
+  basis: "current configuration" | "baseline recommendation";
+}
+
+/**
+ * The size the gate checks: the function's current memory when known (what
+ * production runs), else what the baseline recommended; null when neither.
+ * Known before the sweep, so the planner can measure it (src/tune/adaptive-planner.ts).
+ */
+export function gatedSize(
+  currentMemoryMb: number | undefined,
+  baseline: ResultDocument,
+): GatedSize | null {
+  if (currentMemoryMb !== undefined) {
+    return { memoryMb: currentMemoryMb, basis: "current configuration" };
+  }
+  const recommended = baseline.recommendation?.memoryMb;
+  return recommended === undefined
+    ? null
+    : { memoryMb: recommended, basis: "baseline recommendation" };
+}
+
 /**
  * The regression gate: trips when cost or p95 duration at the gated size got
  * worse by more than `threshold` beyond noise (the low end of the interval of
@@ -30,14 +54,9 @@ export function regressionGate(
   options: { threshold: number; allowInconclusive: boolean },
 ): Gate {
   const { threshold } = options;
-  const configured = current.current?.memoryMb;
-  const memoryMb = configured ?? baseline.recommendation?.memoryMb ?? null;
-  const basis =
-    configured !== undefined
-      ? "current configuration"
-      : memoryMb !== null
-        ? "baseline recommendation"
-        : "none";
+  const gated = gatedSize(current.current?.memoryMb, baseline);
+  const memoryMb = gated?.memoryMb ?? null;
+  const basis = gated?.basis ?? "none";
   const checks: GateCheck[] = [];
   const size = sizes.find((s) => s.memoryMb === memoryMb);
   const inconclusive = (why: string): GateCheck => ({

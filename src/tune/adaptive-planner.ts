@@ -51,6 +51,12 @@ export interface AdaptivePlannerOptions {
   tieTolerance?: number;
   /** Several payloads: a size is compared once each has a warm call there; calls go in rounds. */
   mix?: PayloadMix;
+  /**
+   * Sizes that get MIN_CALLS_TO_RECOMMEND warm calls (a round each with a
+   * mix) right after the probes, whatever the search finds: the size a
+   * regression gate compares with its baseline (src/model/gate.ts).
+   */
+  anchors?: readonly number[];
 }
 
 /** Why the planner stopped, once it has. */
@@ -72,6 +78,7 @@ interface Context {
   mix: PayloadMix | undefined;
   /** Calls in one round of the payload mix (1 without a mix). */
   round: number;
+  anchors: readonly number[];
 }
 
 type Decision = { step: PlanStep } | { stop: StopReason };
@@ -236,6 +243,30 @@ function warmUp(
 }
 
 /**
+ * The anchors' warm calls: a gate compares its size only with enough of them.
+ * A size that failed gets no more: the gate reports its failures as they are.
+ */
+function anchor(
+  context: Context,
+  observations: Observations,
+  estimates: Estimates,
+  left: number,
+): Decision | undefined {
+  const minimum = Math.max(MIN_CALLS_TO_RECOMMEND, context.round);
+  for (const memoryMb of context.anchors) {
+    const estimate = estimates.sizes.find((e) => e.memoryMb === memoryMb);
+    if (estimate?.failed) continue;
+    const warm = estimate?.warmCalls ?? 0;
+    if (warm >= minimum) continue;
+    // The first call at a size is cold on a live target: it counts for nothing here.
+    const wanted = minimum - warm + (estimate === undefined ? 1 : 0);
+    const more = step(context, observations, memoryMb, wanted, left);
+    if (more !== undefined) return more;
+  }
+  return undefined;
+}
+
+/**
  * Settling: the size recommend() would pick gets at least
  * MIN_CALLS_TO_RECOMMEND warm calls; then, while some measured size could
  * still be cheaper than it by more than the tie tolerance at
@@ -321,6 +352,8 @@ export function decideNextStep(context: Context, observations: Observations): De
       }
     );
   }
+  const anchorStep = anchor(context, observations, estimated, left);
+  if (anchorStep !== undefined) return anchorStep;
   const warmUpStep = warmUp(context, observations, estimated, left);
   if (warmUpStep !== undefined) return warmUpStep;
   const best = clean
@@ -381,6 +414,7 @@ export function createAdaptivePlanner(options: AdaptivePlannerOptions): Adaptive
     tieTolerance: options.tieTolerance ?? DEFAULT_TIE_TOLERANCE,
     mix: options.mix,
     round: options.mix?.weights.length ?? 1,
+    anchors: (options.anchors ?? []).filter((size) => sizes.includes(size)),
   };
   let stopReason: StopReason | undefined;
   let callsAtLastStep = -1;

@@ -1,5 +1,6 @@
 import { UsageError } from "../errors.js";
 import { formatSizes } from "../format.js";
+import { MIN_WARM_CALLS_TO_COMPARE } from "../model/recommend.js";
 import { probeSizes } from "./probe-sizes.js";
 
 export interface BudgetInput {
@@ -13,6 +14,8 @@ export interface BudgetInput {
   capacity?: ReadonlyMap<number, number>;
   /** Payloads in the mix (`--payload-file`); 1 when absent. */
   payloads?: number;
+  /** Sizes the planner must measure enough to compare (the gated size). */
+  anchors?: readonly number[];
 }
 
 export interface CheckedBudget {
@@ -63,6 +66,7 @@ export function validateBudget(input: BudgetInput): CheckedBudget {
       },
     );
   }
+  checkAnchors(input, minimum, payloads);
   if (input.capacity === undefined) return { budget, notes: [] };
   let available = 0;
   for (const size of sizes) available += input.capacity.get(size) ?? 0;
@@ -80,4 +84,23 @@ export function validateBudget(input: BudgetInput): CheckedBudget {
         `the sweep spends at most the ${available} invocations recorded there`,
     ],
   };
+}
+
+/**
+ * An anchor (the gated size) needs its warm calls on top of the probe round:
+ * a cold first call unless it is a probe size, then MIN_WARM_CALLS_TO_COMPARE
+ * warm ones (a round of the mix each, with several payloads).
+ */
+function checkAnchors(input: BudgetInput, minimum: number, payloads: number): void {
+  const probes = probeSizes(input.sizes);
+  const warm = Math.max(MIN_WARM_CALLS_TO_COMPARE, payloads);
+  let needed = minimum;
+  for (const anchor of input.anchors ?? []) needed += warm + (probes.includes(anchor) ? 0 : 1);
+  if (input.budget >= needed) return;
+  const gated = formatSizes(input.anchors ?? []);
+  throw new UsageError(
+    `--budget ${input.budget} cannot both probe and compare the gated size ${gated}: ` +
+      `that needs ${minimum} probe calls and ${needed - minimum} there (a cold first call, then ${warm} warm)`,
+    { hint: `give --budget ${needed} or more` },
+  );
 }

@@ -31,6 +31,7 @@ export const planners: PlannerFactories = {
       ...(context.tieTolerance !== undefined && { tieTolerance: context.tieTolerance }),
       ...(context.mix !== undefined && { mix: context.mix }),
       ...(plan.capacity !== undefined && { capacity: plan.capacity }),
+      ...(plan.anchors !== undefined && { anchors: plan.anchors }),
     }),
 };
 

@@ -130,6 +130,61 @@ describe("run --baseline", () => {
     assert.match(json.stderr, /this run against the baseline/);
   });
 
+  it("measures the gated size enough to compare under the adaptive planner", async () => {
+    // Issue 11: "1152 MB was not measured in both runs ... passed"; with a planner the
+    // gated size (here the baseline's recommendation, 1,600 MB) was often never measured.
+    const base = join(dir, "gated.json");
+    assert.equal((await runCli(replay(F5, "--memory", "1600", "-n", "10", "--out", base))).code, 0);
+    const run = await runCli(
+      replay(F5, "--json", "--baseline", base, "--fail-on-regression", "10%"),
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const doc = JSON.parse(run.stdout) as ResultDocument;
+    assert.equal(doc.plan.budget, 20);
+    const tier = doc.tiers.find((t) => t.memoryMb === 1600);
+    assert.ok(tier !== undefined && tier.durationMs.count >= 3, JSON.stringify(tier?.durationMs));
+    assert.match(
+      run.stderr,
+      /gate --fail-on-regression 10% at 1600 MB \(baseline recommendation\): passed/,
+    );
+  });
+
+  it("refuses a gate on a size the run cannot measure, or a budget too small for it", async () => {
+    const base = join(dir, "gated-refused.json");
+    assert.equal((await runCli(replay(F5, "--memory", "1600", "-n", "10", "--out", base))).code, 0);
+    const gate = ["--baseline", base, "--fail-on-regression", "10%"];
+    for (const [args, pattern] of [
+      [
+        ["--memory", "128-1024:64"],
+        /the regression gate checks 1600 MB \(the baseline recommendation\), but --memory leaves it out[\s\S]*--allow-inconclusive/,
+      ],
+      [["--memory", "128,256", "-n", "10"], /checks 1600 MB .*--memory leaves it out/],
+      [
+        ["--budget", "6"],
+        /--budget 6 cannot both probe and compare the gated size 1600 MB[\s\S]*give --budget \d+ or more/,
+      ],
+    ] as const) {
+      const run = await runCli(replay(F5, ...args, ...gate));
+      assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+      assert.match(run.stderr, pattern);
+    }
+    const unrecorded = join(dir, "unrecorded.json");
+    const doc = JSON.parse(await readFile(base, "utf8")) as ResultDocument;
+    await writeFile(
+      unrecorded,
+      JSON.stringify({ ...doc, recommendation: { ...doc.recommendation, memoryMb: 1000 } }),
+    );
+    const run = await runCli(replay(F5, "--baseline", unrecorded, "--fail-on-regression", "10%"));
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /checks 1000 MB .*the recording holds no calls there/);
+    // --allow-inconclusive: the run goes ahead and the gate says it compared nothing.
+    const allowed = await runCli(
+      replay(F5, "--memory", "128-1024:64", ...gate, "--allow-inconclusive"),
+    );
+    assert.equal(allowed.code, 0, allowed.stderr);
+    assert.match(allowed.stdout, /passed as\s+inconclusive/);
+  });
+
   it("refuses a baseline of another function before the sweep, unless forced", async () => {
     const base = join(dir, "other.json");
     const first = await runCli(["run", "other", "--replay-file", F5, "-n", "10", "--out", base]);

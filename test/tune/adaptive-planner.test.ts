@@ -257,6 +257,58 @@ describe("createAdaptivePlanner", () => {
     }
   });
 
+  it("measures an anchor (the gated size) enough to compare, far from the cheapest", async () => {
+    // Issue 11: with --baseline and a gate, the size it checks (the current memory, here
+    // 1,536 MB) was often measured once or not at all, and the gate compared nothing.
+    const factor = (m: number) => 4 - 2 * (Math.log(m / 128) / Math.log(1792 / 128));
+    for (const seed of [1, 2, 3]) {
+      const sweep = async (anchors?: number[]) => {
+        const target = liveLike(recording(uShaped, { seed, noise: 0.02 }), seed, factor);
+        const sizes = target.availableSizes() ?? [];
+        const planner = createAdaptivePlanner({
+          budget: 20,
+          sizes,
+          pricing,
+          capacity: new Map(sizes.map((m) => [m, target.capacity(m) ?? 0])),
+          ...(anchors && { anchors }),
+        });
+        return runSweep({ target, planner, payload: "{}", concurrency: 1 });
+      };
+      const warmAt = (records: ReportRecord[] = []) =>
+        records.filter((r) => r.initDurationMs === undefined).length;
+      const free = await sweep();
+      assert.ok(
+        warmAt(free.records.get(1536)) < MIN_CALLS_TO_RECOMMEND,
+        "the search alone skips it",
+      );
+      const anchored = await sweep([1536]);
+      assert.ok(anchored.invocations <= 20);
+      assert.ok(
+        warmAt(anchored.records.get(1536)) >= MIN_CALLS_TO_RECOMMEND,
+        `seed ${seed}: ${warmAt(anchored.records.get(1536))} warm calls at 1536 MB`,
+      );
+      const all = [...anchored.records.values()].flat();
+      const rec = recommend(buildTiers(all, pricing), { strategy: "cost", pricing })
+        .recommendation!;
+      assert.ok(
+        Math.abs(rec.memoryMb - 768) <= 128,
+        `seed ${seed}: still finds ${rec.memoryMb} MB`,
+      );
+    }
+  });
+
+  it("refuses a budget too small to probe and measure the anchor, naming the budget that is", () => {
+    assert.throws(
+      () => validateBudget({ budget: 7, sizes: GRID, anchors: [1536] }),
+      (error: unknown) =>
+        error instanceof UsageError &&
+        /--budget 7 cannot both probe and compare the gated size 1536 MB/.test(error.message) &&
+        error.hint === "give --budget 8 or more",
+    );
+    // A probe size's first call is the probe's: three more warm ones.
+    assert.equal(validateBudget({ budget: 7, sizes: GRID, anchors: [1024] }).budget, 7);
+  });
+
   it("measures no two sizes closer than the noise, even where the cost curve points", async () => {
     // Seen live on the emulator: 397 and 398 MB both measured, the second telling nothing new.
     const fine = Array.from({ length: 833 }, (_, i) => 128 + 2 * i); // 128..1792 every 2 MB
