@@ -41,7 +41,7 @@ function price(tier: Tier, context: CostContext): string {
 function fasterWords(tiers: readonly Tier[]): string {
   if (tiers.length === 1) return `${formatMb(tiers[0]!.memoryMb)} MB is faster`;
   const sizes = tiers.map((t) => t.memoryMb);
-  return `${tiers.length} faster sizes (${formatMb(Math.min(...sizes))}-${formatMb(Math.max(...sizes))} MB) are`;
+  return `${formatMb(Math.min(...sizes))}-${formatMb(Math.max(...sizes))} MB (${tiers.length} sizes) are faster`;
 }
 
 /**

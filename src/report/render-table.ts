@@ -99,33 +99,61 @@ function joinWrapped(parts: string[], separator: string, width: number): string[
   return lines;
 }
 
+/**
+ * Columns a narrow terminal leaves out, in this order, until the table fits:
+ * the cold-start columns first (the JSON and `report` keep them), then p95
+ * and max used. Memory, calls, median, cost and errors always stay.
+ */
+const DROP_ORDER = [7, 6, 3, 4];
+
 function tableText(rows: string[][], { color, width }: TableOptions): string {
-  const colAligns = HEAD.map((_, i): "left" | "right" =>
-    i === HEAD.length - 1 ? "left" : "right",
-  );
   const head = HEAD.map((h) =>
     h
       .split("\n")
       .map((part) => paint(part, "bold", color))
       .join("\n"),
   );
-  // Colors are painted into the cells; cli-table3's own would follow process.env and the TTY.
-  const style = { head: [], border: [], compact: true };
-  const bordered = new Table({ head, colAligns, style });
-  bordered.push(...rows);
+  const errorsColumn = HEAD.length - 1;
+  const build = (columns: readonly number[], bordered: boolean) => {
+    const pick = <T>(cells: readonly T[]) => columns.map((i) => cells[i]!);
+    const colAligns = columns.map((i): "left" | "right" => (i === errorsColumn ? "left" : "right"));
+    // Colors are painted into the cells; cli-table3's own would follow process.env and the TTY.
+    const style = { head: [], border: [], compact: true };
+    const table = bordered
+      ? new Table({ head: pick(head), colAligns, style })
+      : new Table({
+          head: pick(head),
+          colAligns,
+          chars: BORDERLESS,
+          style: { ...style, "padding-left": 0, "padding-right": 0 },
+        });
+    table.push(...rows.map(pick));
+    return table;
+  };
+  const every = HEAD.map((_, i) => i);
+  const bordered = build(every, true);
   if (bordered.width <= width) return bordered.toString();
-  const plain = new Table({
-    head,
-    colAligns,
-    chars: BORDERLESS,
-    style: { ...style, "padding-left": 0, "padding-right": 0 },
-  });
-  plain.push(...rows);
-  return plain
+  let columns = every;
+  let plain = build(columns, false);
+  for (const drop of DROP_ORDER) {
+    if (plain.width <= width) break;
+    columns = columns.filter((i) => i !== drop);
+    plain = build(columns, false);
+  }
+  const text = plain
     .toString()
     .split("\n")
-    .map((line) => line.trimEnd())
-    .join("\n");
+    .map((line) => line.trimEnd());
+  const left = every.filter((i) => !columns.includes(i));
+  if (left.length > 0) {
+    const names = left
+      .sort((a, b) => a - b)
+      .map((i) => HEAD[i]!.split("\n")[0]!)
+      .join(", ");
+    const full = build(every, false).width;
+    text.push(...wrapText(`(left out to fit ${width} columns: ${names}; ${full} show them)`, width));
+  }
+  return text.join("\n");
 }
 
 export type TierMark = "recommended" | "excluded" | "cold-only" | "band" | "none";

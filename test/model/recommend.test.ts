@@ -202,6 +202,22 @@ describe("recommend, the equivalence band", () => {
     );
   });
 
+  it("names several faster sizes in the band only by noise as a range", () => {
+    const thin = [
+      ...records(128, [990, 1000, 1010]),
+      ...records(256, [495, 500, 505]),
+      ...records(512, [248, 250, 252]),
+      ...records(1024, [122, 128, 134]),
+      ...records(1536, [81, 86, 90]),
+    ];
+    const r = recommended(thin);
+    assert.equal(r.memoryMb, 512);
+    assert.match(
+      r.reason,
+      /\(4x faster than 128 MB; 1,024-1,536 MB \(2 sizes\) are faster but may be over 2% dearer\)/,
+    );
+  });
+
   it("says how many calls would narrow a band that thin evidence widens", () => {
     const noisy = [
       ...records(256, [400, 600, 500]),

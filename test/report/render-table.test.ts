@@ -101,6 +101,26 @@ describe("renderTable", () => {
     const colored = renderTable(sampleResult(), { color: true, width: 80 });
     for (const line of colored.split("\n")) assert.ok(stripAnsi(line).length <= 80, line);
   });
+
+  it("fits 60 and 50 columns by leaving out columns, cold-start ones first, and says which", () => {
+    // Issue 11: the borderless table was still 78 columns wide at 60.
+    for (const width of [60, 50]) {
+      const text = renderTable(sampleResult(), { color: true, width });
+      for (const line of text.split("\n")) {
+        assert.ok(stripAnsi(line).length <= width, `${width}: too wide: ${line}`);
+      }
+      const plainText = stripAnsi(text);
+      for (const kept of ["memory", "median", "per 1M", "errors"]) {
+        assert.ok(plainText.includes(kept), `${width}: ${kept} kept`);
+      }
+      assert.ok(!plainText.includes("cold call  "), `${width}: cold call left out`);
+      assert.match(
+        plainText.replace(/\n/g, " "),
+        /left out to fit \d+ columns: .*cold call, init cost/,
+      );
+    }
+    assert.ok(!renderTable(sampleResult(), { color: false, width: 120 }).includes("left out"));
+  });
 });
 
 describe("errorsText", () => {

@@ -21,11 +21,17 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
         `where to run: ${targetChoices()}; by default the one <function> names`,
       ),
     )
-    .option("--memory <sizes>", "sizes in MB: a list (128,256,512) or a range (128-3008:64)")
-    .option("-n, --invocations <N>", "invocations per size: a fixed grid (default 10)")
+    .option(
+      "--memory <sizes>",
+      "sizes in MB: a list (128,256,512) is a fixed grid; a range (128-3008:64) bounds the planner (with -n: a grid)",
+    )
+    .option(
+      "-n, --invocations <N>",
+      "invocations per size: a fixed grid (default 10 with a --memory list); not with --budget",
+    )
     .option(
       "--budget <N>",
-      "total invocations for the adaptive planner, which chooses sizes and calls (default 20 when neither --memory nor -n is given)",
+      "total invocations for the adaptive planner, which chooses sizes and calls (default 20 unless a --memory list or -n is given)",
     )
     .option("--payload <json>", "event passed to every invocation (JSON, default {})")
     .option(
