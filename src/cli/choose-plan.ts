@@ -60,6 +60,14 @@ export function choosePlan(
       notes: [],
     };
   }
+  if (settings.yes) {
+    throw new UsageError(
+      "--yes lets a fixed grid of more than 300 invocations run, and this run has none: the planner spends a budget",
+      {
+        hint: `drop --yes; the planner spends --budget ${settings.budget ?? DEFAULT_BUDGET} (a --memory list or -n makes a fixed grid)`,
+      },
+    );
+  }
   const available = target.availableSizes();
   const bounds = settings.memory === "default" ? undefined : new Set(settings.sizes);
   const sizes =

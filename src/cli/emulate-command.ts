@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { availableParallelism } from "node:os";
+import { loadsCode } from "../emulator/api/code-loading-env.js";
 import type { FunctionDefinition } from "../emulator/api/emulated-function.js";
 import { type LambdaApi, startLambdaApi } from "../emulator/api/lambda-api.js";
 import type { ApiCredentials } from "../emulator/api/request-guard.js";
@@ -196,6 +197,14 @@ function allowedEnv(names: readonly string[] | undefined): string[] {
       throw new UsageError(`--allow-env '${name}' is not an environment variable name`, {
         hint: "name one variable per flag, e.g. --allow-env NODE_OPTIONS",
       });
+    }
+    if (!loadsCode(name)) {
+      throw new UsageError(
+        `--allow-env ${name}: the emulator does not refuse ${name}, so there is nothing to allow`,
+        {
+          hint: "--allow-env names a variable that loads code (NODE_OPTIONS, PYTHONPATH, LD_PRELOAD, ...; README lists them); others need no flag",
+        },
+      );
     }
   }
   return [...(names ?? [])];

@@ -35,6 +35,11 @@ export async function reportCommand(
     });
   }
   const format = options.json === true ? "json" : (options.output ?? "table");
+  if (options.verbose === true && format !== "table") {
+    throw new UsageError("--verbose adds detail to the table output only", {
+      hint: "drop --verbose, or use --output table (the JSON document always holds every detail)",
+    });
+  }
   if (!isOutputFormat(format)) {
     throw new UsageError(`unknown output format "${format}"`, {
       hint: `pass --output ${Object.keys(renderers).join(", --output ")}`,

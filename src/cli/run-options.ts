@@ -39,6 +39,12 @@ const RUN_DEPENDENTS: readonly Dependent[] = [
     hint: "add --strategy balanced, or drop --balanced-tolerance",
   },
   {
+    flags: "--verbose",
+    needs: (raw) => raw.json !== true && (raw.output === undefined || raw.output === "table"),
+    problem: "--verbose adds detail to the table output only",
+    hint: "drop --verbose, or use --output table (the JSON document always holds every detail)",
+  },
+  {
     flags: "--force",
     needs: (raw) => typeof raw.baseline === "string",
     problem: "--force applies only to a comparison with --baseline",

@@ -151,7 +151,9 @@ function tableText(rows: string[][], { color, width }: TableOptions): string {
       .map((i) => HEAD[i]!.split("\n")[0]!)
       .join(", ");
     const full = build(every, false).width;
-    text.push(...wrapText(`(left out to fit ${width} columns: ${names}; ${full} show them)`, width));
+    text.push(
+      ...wrapText(`(left out to fit ${width} columns: ${names}; ${full} show them)`, width),
+    );
   }
   return text.join("\n");
 }

@@ -158,6 +158,27 @@ describe("bad input is refused with exit 2, the problem and the fix named", () =
       ["compare", "a.json", "b.json", "--allow-inconclusive"],
       /--allow-inconclusive applies only to a gate/,
     );
+    // --yes only lets a large fixed grid run; the planner has a budget instead.
+    await refused(
+      ["run", ...REPLAY, "--yes"],
+      /--yes lets a fixed grid .* the planner spends a budget/,
+    );
+    // --verbose only changes the table; the JSON always holds every detail.
+    for (const output of [["--json"], ["--output", "json"], ["--output", "markdown"]]) {
+      await refused(
+        ["run", ...REPLAY, "--verbose", ...output],
+        /--verbose adds detail to the table output only/,
+      );
+    }
+    await refused(
+      ["report", "nope.json", "--verbose", "--output", "html"],
+      /--verbose adds detail to the table output only/,
+    );
+    // emulate refuses only code-loading variables: allowing another would allow nothing.
+    await refused(
+      ["emulate", "--function", `f=${HANDLER}`, "--allow-env", "STAGE"],
+      /--allow-env STAGE: the emulator does not refuse STAGE, so there is nothing to allow/,
+    );
   });
 
   it("analyze: a CloudWatch flag with log files", async () => {

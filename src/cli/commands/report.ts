@@ -10,7 +10,10 @@ export const registerReport: RegisterCommand = (program, { io, setExitCode }) =>
     .option("--output <format>", "table (default), markdown, html or json")
     .option("--json", "the document as JSON (the same as --output json)")
     .option("--out <file>", "write the rendering to this file instead of stdout")
-    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
+    .option(
+      "--verbose",
+      "table output: the detail behind the recommendation (band, runner-up, timeout, model)",
+    )
     .action(
       async (
         file: string,

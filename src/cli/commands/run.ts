@@ -106,7 +106,10 @@ export const registerRun: RegisterCommand = (program, { io, setExitCode }) => {
     .option("--output <format>", "table (default), json, markdown or html")
     .option("--out <file>", "also write the result document to this file (atomically)")
     .option("-y, --yes", "run a fixed grid of more than 300 invocations without asking")
-    .option("--verbose", "the detail behind the recommendation: band, runner-up, timeout, model")
+    .option(
+      "--verbose",
+      "table output: the detail behind the recommendation (band, runner-up, timeout, model)",
+    )
     .option(
       "-q, --quiet",
       "no progress and no copy of the warnings on stderr (they stay in the output)",
