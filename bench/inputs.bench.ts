@@ -57,6 +57,25 @@ export async function run(): Promise<void> {
   }
   const handler = "fixtures/functions/noop/index.handler";
   const replay = ["f5", "--replay-file", "fixtures/recordings/pacslab-f5.log"];
+  const python = "fixtures/functions/python/noop/lambda_function.lambda_handler";
+  const zeroWeight = file("zero.json", '[{"payload":{},"weight":1},{"payload":{},"weight":0}]');
+  const emptyList = file("empty.json", "[]");
+  const noPayload = file("no-payload.json", '[{"weight":1}]');
+  const badNdjson = file("bad.ndjson", '{"a":1}\n{oops\n');
+  const threePayloads = file("three.ndjson", '{"a":1}\n{"a":2}\n{"a":3}\n');
+  const badDotenv = file("bad.env", "STAGE dev\n");
+  const notExecutable = file("bootstrap", "#!/bin/sh\necho hi\n");
+  const badTs = file("broken.ts", "export const handler = async (: number => 1;\n");
+  // A result whose recommendation, 1,600 MB, is what a gate would check.
+  const baseline = join(scratch, "baseline.json");
+  spawnSync(
+    process.execPath,
+    [CLI, "run", ...replay, "--memory", "1600", "-n", "10", "--out", baseline],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? "", HOME: scratch, NO_COLOR: "1" },
+    },
+  );
   const aws = {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "test",
@@ -361,6 +380,128 @@ export async function run(): Promise<void> {
     },
     { name: "parse a missing file", argv: ["parse", "nope.log"] },
     { name: "an unknown command", argv: ["tune", "my-fn"] },
+    // the band and production's cold starts (issue 14)
+    { name: "run --tie-tolerance 60%", argv: ["run", ...replay, "--tie-tolerance", "60%"] },
+    { name: "run --tie-tolerance text", argv: ["run", ...replay, "--tie-tolerance", "wide"] },
+    { name: "run --tie-tolerance 2 (ambiguous)", argv: ["run", ...replay, "--tie-tolerance", "2"] },
+    { name: "run --cold-start-rate 150%", argv: ["run", ...replay, "--cold-start-rate", "150%"] },
+    {
+      name: "run --cold-start-rate negative",
+      argv: ["run", ...replay, "--cold-start-rate", "-1%"],
+    },
+    {
+      name: "run --cold-start-rate and --cold-starts-from",
+      argv: ["run", ...replay, "--cold-start-rate", "1%", "--cold-starts-from", notResult],
+    },
+    {
+      name: "run --cold-starts-from missing",
+      argv: ["run", ...replay, "--cold-starts-from", "nope.json"],
+    },
+    {
+      name: "run --cold-starts-from not an analysis",
+      argv: ["run", ...replay, "--cold-starts-from", notResult],
+    },
+    {
+      name: "run --cold with --cold-start-rate",
+      argv: ["run", handler, "--cold", "--cold-start-rate", "1%"],
+    },
+    // weighted payloads (issue 14)
+    { name: "run --payload-file weight 0", argv: ["run", handler, "--payload-file", zeroWeight] },
+    { name: "run --payload-file empty list", argv: ["run", handler, "--payload-file", emptyList] },
+    {
+      name: "run --payload-file entry without payload",
+      argv: ["run", handler, "--payload-file", noPayload],
+    },
+    {
+      name: "run --payload-file NDJSON bad line",
+      argv: ["run", handler, "--payload-file", badNdjson],
+    },
+    {
+      name: "run more payloads than -n allows",
+      argv: ["run", handler, "--payload-file", threePayloads, "--memory", "128", "-n", "3"],
+    },
+    {
+      name: "run more payloads than --budget allows",
+      argv: ["run", handler, "--payload-file", threePayloads, "--budget", "6"],
+    },
+    // runtimes and the function's environment (issue 10)
+    { name: "run --env without =", argv: ["run", handler, "--env", "STAGE"] },
+    { name: "run --env reserved", argv: ["run", handler, "--env", "AWS_REGION=eu-west-1"] },
+    { name: "run --env-vars missing", argv: ["run", handler, "--env-vars", "nope.env"] },
+    { name: "run --env-vars malformed", argv: ["run", handler, "--env-vars", badDotenv] },
+    { name: "run --env-file (Node.js's flag)", argv: ["run", handler, "--env-file", badDotenv] },
+    { name: "run --runtime unknown", argv: ["run", handler, "--runtime", "python2.7"] },
+    { name: "run --python missing", argv: ["run", python, "--python", "/nope/python3"] },
+    { name: "run --python on a Node.js handler", argv: ["run", handler, "--python", "python3"] },
+    { name: "run --env on aws", argv: ["run", "my-fn", "--env", "A=1", ...nowhere], env: aws },
+    {
+      name: "run --pass-aws-credentials on replay",
+      argv: ["run", ...replay, "--pass-aws-credentials"],
+    },
+    { name: "run a bootstrap not executable", argv: ["run", notExecutable] },
+    {
+      name: "run a TypeScript syntax error",
+      argv: ["run", `${badTs.replace(/\.ts$/, "")}.handler`],
+    },
+    // CPU throttling (issue 12)
+    { name: "run --pause negative", argv: ["run", ...replay, "--pause", "-1"] },
+    { name: "run --pause text", argv: ["run", ...replay, "--pause", "long"] },
+    { name: "run --pause above 900,000", argv: ["run", ...replay, "--pause", "900001"] },
+    // the emulator's guard (issue 13)
+    {
+      name: "emulate --no-auth with a key pair",
+      argv: [
+        "emulate",
+        "--function",
+        `f=${handler}`,
+        "--no-auth",
+        "--access-key-id",
+        "AKIA1",
+        "--secret-access-key",
+        "s",
+      ],
+    },
+    {
+      name: "emulate --access-key-id alone",
+      argv: ["emulate", "--function", `f=${handler}`, "--access-key-id", "AKIA1"],
+    },
+    {
+      name: "emulate --allow-env a variable it does not refuse",
+      argv: ["emulate", "--function", `f=${handler}`, "--allow-env", "STAGE"],
+    },
+    // the gate and the planner (issue 11)
+    {
+      name: "run a gate on a size --memory leaves out",
+      argv: [
+        "run",
+        ...replay,
+        "--memory",
+        "128-1024:64",
+        "--baseline",
+        baseline,
+        "--fail-on-regression",
+        "10%",
+      ],
+    },
+    {
+      name: "run --budget too small for the gated size",
+      argv: [
+        "run",
+        ...replay,
+        "--budget",
+        "6",
+        "--baseline",
+        baseline,
+        "--fail-on-regression",
+        "10%",
+      ],
+    },
+    { name: "run --yes with the planner", argv: ["run", ...replay, "--yes"] },
+    { name: "run --verbose with --json", argv: ["run", ...replay, "--verbose", "--json"] },
+    {
+      name: "report --verbose with --output html",
+      argv: ["report", notResult, "--verbose", "--output", "html"],
+    },
   ];
   const tally: Record<Verdict, string[]> = { good: [], half: [], bad: [] };
   for (const c of cases) {
