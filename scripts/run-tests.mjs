@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Runs every test/**/*.test.ts with node:test through tsx. Node 20's --test
-// does not expand globs itself, so the files are listed here. Files run two at
-// a time (each is its own process, and most wait on processes or I/O), except
-// those that measure CPU time under limits: a file marked `@serial` in its
-// first lines runs alone afterwards, so a neighbour cannot take its CPU.
+// does not expand globs itself, so the files are listed here. Files run three
+// at a time on two cores (each is its own process, and most wait on processes
+// or I/O), except those that measure CPU time under limits: a file marked
+// `@serial` in its first lines runs alone afterwards, so a neighbour cannot
+// take its CPU.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -45,7 +46,8 @@ function run(group, concurrency) {
   return result.status ?? 1;
 }
 
-const parallel = Math.max(1, Math.min(2, availableParallelism()));
+// Most files wait on processes and sockets, not the CPU: one more than the cores keeps both busy.
+const parallel = Math.max(1, Math.min(3, availableParallelism() + 1));
 const together = files.filter((file) => !serial(file));
 const alone = files.filter(serial);
 const status = [run(together, parallel), run(alone, 1)];

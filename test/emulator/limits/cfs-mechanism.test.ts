@@ -1,4 +1,5 @@
 /**
+ * @serial: it times CPU bursts under real limits; a neighbour's load stretches them.
  * Both limit backends reproduce CFS bandwidth control as Lambda applies it
  * (src/model/cfs-bandwidth.ts), checked on a real spinning process at 128 MB:
  * bursts of about one 4 ms tick, throttles that pay the debt (36 or 56 ms),
