@@ -6,16 +6,15 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { readOwnCgroupFiles, selectLimitBackend } from "../src/emulator/limits/detect.js";
 import type { IsolationKind, LimitBackend } from "../src/emulator/limits/types.js";
 import { lambdaBandwidth } from "../src/model/cfs-bandwidth.js";
 import { PUBLISHED_LOOP } from "../src/model/cfs-client-loop.js";
 import { phaseDistribution, phaseQuantile } from "../src/model/cfs-phase.js";
 import { createRandom } from "../src/model/random.js";
-import { createLocalTarget } from "../src/targets/local/index.js";
 import type { PreparedSize, Target } from "../src/targets/target.js";
 import { createFixedGridPlanner } from "../src/tune/plan.js";
 import { runSweep } from "../src/tune/sweep.js";
+import { built } from "./built.js";
 import { CALIBRATED } from "./cfs-model.bench.js";
 import {
   closeness,
@@ -25,6 +24,12 @@ import {
   type StaircaseRow,
   spread,
 } from "./staircase-data.js";
+
+const { readOwnCgroupFiles, selectLimitBackend } = await built<
+  typeof import("../src/emulator/limits/detect.js")
+>("emulator/limits/detect.js");
+const { createLocalTarget } =
+  await built<typeof import("../src/targets/local/index.js")>("targets/local/index.js");
 
 const FUNCTIONS = fileURLToPath(new URL("../fixtures/functions/", import.meta.url));
 const HOST_CORES = cpus().length;

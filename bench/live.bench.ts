@@ -17,18 +17,24 @@ import { cpus, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_BUDGET } from "../src/cli/choose-plan.js";
 import type { ResultDocument } from "../src/document/result.js";
-import { readOwnCgroupFiles, selectLimitBackend } from "../src/emulator/limits/detect.js";
 import { everyMemorySize } from "../src/lambda.js";
 import { isColdStart, type ReportRecord } from "../src/logs/record.js";
 import { costPerInvocation } from "../src/model/cost.js";
 import { resolvePricing } from "../src/model/pricing.js";
 import { DEFAULT_TIE_TOLERANCE } from "../src/model/recommend.js";
-import { createLocalTarget } from "../src/targets/local/index.js";
 import type { Target } from "../src/targets/target.js";
 import { createFixedGridPlanner } from "../src/tune/plan.js";
 import { runSweep } from "../src/tune/sweep.js";
 import { tune } from "../src/tune/tune.js";
+import { built } from "./built.js";
 import { powerTuningPick, powerTuningSizes } from "./planner-anchors.js";
+
+// Sandboxes from the built modules, as a user runs them (bench/built.ts).
+const { readOwnCgroupFiles, selectLimitBackend } = await built<
+  typeof import("../src/emulator/limits/detect.js")
+>("emulator/limits/detect.js");
+const { createLocalTarget } =
+  await built<typeof import("../src/targets/local/index.js")>("targets/local/index.js");
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const QUICK = process.env.LIVE_BENCH_QUICK === "1";

@@ -3,22 +3,16 @@
 // vCPU. Each figure is printed with the host's load average, since other work
 // on the host moves them.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import type { IsolationKind, LimitBackend } from "../src/emulator/limits/types.js";
 import type { PreparedSize, Target } from "../src/targets/target.js";
+import { built } from "./built.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-// The built modules, as a user runs them: under tsx the Node.js runtime client
-// would load through tsx too, adding ~400 ms to every Node.js Init.
-async function built<T>(path: string): Promise<T> {
-  const file = join(ROOT, "dist", path);
-  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
-  return (await import(pathToFileURL(file).href)) as T;
-}
 const { readOwnCgroupFiles, selectLimitBackend } = await built<
   typeof import("../src/emulator/limits/detect.js")
 >("emulator/limits/detect.js");
