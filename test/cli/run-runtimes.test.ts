@@ -2,7 +2,7 @@
 // CLI, real sandboxes, and every bad input answered with exit 2 and the fix.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -250,19 +250,23 @@ describe("run with a TypeScript handler", () => {
   });
   after(() => root?.remove());
 
-  const compiledDirs = () => readdirSync(tmpdir()).filter((n) => n.startsWith("lambda-tune-ts-"));
-
   it("compiles it once, reports the compile apart, and removes the compiled copy", async () => {
-    const before = compiledDirs().length;
-    const { doc, run } = await runJson([
-      "fixtures/functions/typescript/index.handler",
-      "--memory",
-      "256",
-      "-n",
-      "2",
-      "--payload",
-      '{"iterations": 20}',
-    ]);
+    // A temporary directory of this run's own: other test files compile TypeScript at the same time.
+    const scratch = mkdtempSync(join(tmpdir(), "lambda-tune-ts-test-"));
+    chmodSync(scratch, 0o755); // sandboxes may run as nobody and read the compiled copy here
+    const compiledDirs = () => readdirSync(scratch).filter((n) => n.startsWith("lambda-tune-ts-"));
+    const { doc, run } = await runJson(
+      [
+        "fixtures/functions/typescript/index.handler",
+        "--memory",
+        "256",
+        "-n",
+        "2",
+        "--payload",
+        '{"iterations": 20}',
+      ],
+      { TMPDIR: scratch },
+    );
     assert.match(doc.runtime?.compiler ?? "", /^esbuild /);
     assert.equal(doc.runtime?.name, `nodejs${process.versions.node.split(".")[0]}.x`);
     assert.equal(doc.runtime?.interpreter, process.execPath);
@@ -271,7 +275,18 @@ describe("run with a TypeScript handler", () => {
       run.stderr,
       /lambda-tune: compiled fixtures\/functions\/typescript\/index\.ts with esbuild \S+ in [\d.]+ ms \(not part of any Init or Duration\)/,
     );
-    assert.equal(compiledDirs().length, before);
+    assert.deepEqual(compiledDirs(), []);
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it("refuses a TMPDIR where the compiled copy cannot go with exit 2, naming it", async () => {
+    // Was "unexpected failure (a bug)" with a stack trace.
+    await refused(
+      ["fixtures/functions/typescript/index.handler"],
+      /cannot create a directory for the compiled TypeScript handler in \/nonexistent-dir \(ENOENT\)/,
+      /set TMPDIR to a writable directory/,
+      { TMPDIR: "/nonexistent-dir" },
+    );
   });
 
   it("refuses a file with a syntax error with exit 2, naming the line", async () => {

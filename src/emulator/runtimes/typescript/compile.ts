@@ -91,7 +91,7 @@ export async function compileTypeScript(options: {
   const extension = extname(file);
   const esm =
     extension === ".mts" || (extension === ".ts" && packageType(dirname(file)) === "module");
-  const outDir = mkdtempSync(join(tmpdir(), "lambda-tune-ts-"));
+  const outDir = compiledCopyDir();
   const remove = () => rmSync(outDir, { recursive: true, force: true });
   // A run ended by a signal or an error still removes it.
   const onExit = () => remove();
@@ -145,5 +145,21 @@ export async function compileTypeScript(options: {
       // esbuild's own message repeats the errors above: no cause.
       hint: "Fix the syntax error esbuild reports (it compiles TypeScript without checking types), then run again.",
     });
+  }
+}
+
+/** A fresh directory for the compiled copy; a temporary directory that cannot take one is the user's to fix. */
+function compiledCopyDir(): string {
+  const parent = tmpdir();
+  try {
+    return mkdtempSync(join(parent, "lambda-tune-ts-"));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new UsageError(
+      `cannot create a directory for the compiled TypeScript handler in ${parent} (${code})`,
+      {
+        hint: "set TMPDIR to a writable directory (the compiled copy is removed when the run ends)",
+      },
+    );
   }
 }
