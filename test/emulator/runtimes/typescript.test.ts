@@ -1,7 +1,7 @@
 // TypeScript handlers: compiled once with esbuild into a temporary directory,
 // run by the Node.js runtime with source maps, the directory removed afterwards.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, symlinkSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -10,8 +10,18 @@ import { UsageError } from "../../../src/errors.js";
 import { preparedPool, ROOT } from "./prepared-pool.js";
 import { taskRoot } from "./runtime-process.js";
 
-const compiledDirs = () =>
-  readdirSync(tmpdir()).filter((name) => name.startsWith("lambda-tune-ts-"));
+// A temporary directory of this file's own: other test files compile TypeScript at the same
+// time, and their compiled copies in the shared one would be counted here.
+const ownTmp = mkdtempSync(join(tmpdir(), "lambda-tune-ts-test-"));
+chmodSync(ownTmp, 0o755); // sandboxes may run as nobody and read the compiled copy
+const sharedTmp = process.env.TMPDIR;
+process.env.TMPDIR = ownTmp;
+after(() => {
+  if (sharedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = sharedTmp;
+  rmSync(ownTmp, { recursive: true, force: true });
+});
+const compiledDirs = () => readdirSync(ownTmp).filter((name) => name.startsWith("lambda-tune-ts-"));
 
 describe("TypeScript handlers", () => {
   let root: ReturnType<typeof taskRoot>;
