@@ -3,10 +3,9 @@
 // what the emulator itself costs. BENCH_STAIRCASE_SIZES (default 40, "all" for
 // 195) and BENCH_STAIRCASE_CALLS (default 20) size the staircase figure.
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import type { IsolationKind, LimitBackend } from "../src/emulator/limits/types.js";
+import type { LimitBackend } from "../src/emulator/limits/types.js";
 import { lambdaBandwidth } from "../src/model/cfs-bandwidth.js";
 import { PUBLISHED_LOOP } from "../src/model/cfs-client-loop.js";
 import { phaseDistribution, phaseQuantile } from "../src/model/cfs-phase.js";
@@ -14,7 +13,7 @@ import { createRandom } from "../src/model/random.js";
 import type { PreparedSize, Target } from "../src/targets/target.js";
 import { createFixedGridPlanner } from "../src/tune/plan.js";
 import { runSweep } from "../src/tune/sweep.js";
-import { built } from "./built.js";
+import { availableBackend, createLocalTarget, HOST_CORES } from "./built.js";
 import { CALIBRATED } from "./cfs-model.bench.js";
 import {
   closeness,
@@ -25,14 +24,7 @@ import {
   spread,
 } from "./staircase-data.js";
 
-const { readOwnCgroupFiles, selectLimitBackend } = await built<
-  typeof import("../src/emulator/limits/detect.js")
->("emulator/limits/detect.js");
-const { createLocalTarget } =
-  await built<typeof import("../src/targets/local/index.js")>("targets/local/index.js");
-
 const FUNCTIONS = fileURLToPath(new URL("../fixtures/functions/", import.meta.url));
-const HOST_CORES = cpus().length;
 const SIZES = process.env.BENCH_STAIRCASE_SIZES ?? "40";
 const CALLS = Number(process.env.BENCH_STAIRCASE_CALLS ?? 20);
 
@@ -94,20 +86,6 @@ function othersSince(mark: { host: number; own: number; at: number }): string {
   return `other processes used ${others.toFixed(2)} of ${HOST_CORES} cores on average; load ${load}`;
 }
 
-async function backend(prefer: IsolationKind | "auto"): Promise<LimitBackend | undefined> {
-  try {
-    return await selectLimitBackend({
-      prefer,
-      hostCores: HOST_CORES,
-      ...readOwnCgroupFiles(),
-      pid: process.pid,
-      platform: process.platform,
-    });
-  } catch {
-    return undefined;
-  }
-}
-
 function target(fixture: string, isolation: LimitBackend): Target {
   return createLocalTarget({
     handler: `${FUNCTIONS}${fixture}/index.handler`,
@@ -145,7 +123,7 @@ async function scaling(): Promise<void> {
   // refill, docs/cpu-throttling.md), which is real but not what this figure is for.
   const payload = JSON.stringify({ iterations: 3000 });
   for (const kind of ["cgroup-v1", "cgroup-v2", "user-space-throttle"] as const) {
-    const isolation = await backend(kind);
+    const isolation = await availableBackend(kind);
     if (isolation === undefined) {
       console.log(`  ${kind.padEnd(20)} not available`);
       continue;
@@ -293,7 +271,7 @@ function cells(rows: readonly StaircaseRow[], got: readonly Figures[], want: rea
 }
 
 async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
-  const isolation = await backend(kind);
+  const isolation = await availableBackend(kind);
   if (isolation === undefined) return;
   const all = readStaircase();
   const rows = SIZES === "all" ? all : spread(all, Number(SIZES));
@@ -344,7 +322,7 @@ async function staircase(kind: "auto" | "user-space-throttle"): Promise<void> {
 }
 
 async function multiThreaded(): Promise<void> {
-  const isolation = await backend("auto");
+  const isolation = await availableBackend("auto");
   if (isolation === undefined) return;
   const payload = JSON.stringify({ threads: 2, iterations: 800 });
   await withTarget("multi-threaded", isolation, async (t) => {
@@ -363,7 +341,7 @@ async function multiThreaded(): Promise<void> {
 async function overhead(): Promise<void> {
   // An invocation is handed out when it arrives (no wait for a CFS period).
   for (const kind of ["none", "cgroup-v1", "user-space-throttle"] as const) {
-    const isolation = await backend(kind);
+    const isolation = await availableBackend(kind);
     if (isolation === undefined) continue;
     await withTarget("noop", isolation, async (t) => {
       const size = await t.prepare(1024);
@@ -382,7 +360,7 @@ async function overhead(): Promise<void> {
 }
 
 async function defaultSweep(): Promise<void> {
-  const isolation = await backend("auto");
+  const isolation = await availableBackend("auto");
   if (isolation === undefined) return;
   const started = performance.now();
   const medians: string[] = [];

@@ -13,7 +13,7 @@
 // average before and after it. Measure on a quiet machine.
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_BUDGET } from "../src/cli/choose-plan.js";
 import type { ResultDocument } from "../src/document/result.js";
@@ -26,15 +26,8 @@ import type { Target } from "../src/targets/target.js";
 import { createFixedGridPlanner } from "../src/tune/plan.js";
 import { runSweep } from "../src/tune/sweep.js";
 import { tune } from "../src/tune/tune.js";
-import { built } from "./built.js";
+import { createLocalTarget, HOST_CORES, limitBackend } from "./built.js";
 import { powerTuningPick, powerTuningSizes } from "./planner-anchors.js";
-
-// Sandboxes from the built modules, as a user runs them (bench/built.ts).
-const { readOwnCgroupFiles, selectLimitBackend } = await built<
-  typeof import("../src/emulator/limits/detect.js")
->("emulator/limits/detect.js");
-const { createLocalTarget } =
-  await built<typeof import("../src/targets/local/index.js")>("targets/local/index.js");
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const QUICK = process.env.LIVE_BENCH_QUICK === "1";
@@ -49,7 +42,6 @@ const GRID = QUICK
   : [...Array.from({ length: 14 }, (_, i) => 128 * (i + 1)), 2048, 3008];
 /** Warm calls per size of the ground truth (after the cold first call). */
 const WARM_CALLS = QUICK ? 4 : 10;
-const HOST_CORES = cpus().length;
 const pricing = resolvePricing({ region: "us-east-1", architecture: "x86_64" });
 const tie = DEFAULT_TIE_TOLERANCE;
 
@@ -60,13 +52,7 @@ function load(): string {
 }
 
 async function localTarget(fixture: string): Promise<Target> {
-  const isolation = await selectLimitBackend({
-    prefer: "auto",
-    hostCores: HOST_CORES,
-    ...readOwnCgroupFiles(),
-    pid: process.pid,
-    platform: process.platform,
-  });
+  const isolation = await limitBackend("auto");
   return createLocalTarget({
     handler: `fixtures/functions/${fixture}/index.handler`,
     cwd: ROOT,

@@ -4,21 +4,15 @@
 // on the host moves them.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { IsolationKind, LimitBackend } from "../src/emulator/limits/types.js";
 import type { PreparedSize, Target } from "../src/targets/target.js";
-import { built } from "./built.js";
+import { availableBackend, createLocalTarget, HOST_CORES } from "./built.js";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
-const { readOwnCgroupFiles, selectLimitBackend } = await built<
-  typeof import("../src/emulator/limits/detect.js")
->("emulator/limits/detect.js");
-const { createLocalTarget } =
-  await built<typeof import("../src/targets/local/index.js")>("targets/local/index.js");
-const HOST_CORES = cpus().length;
 const PYTHON = process.env.LAMBDA_TUNE_BENCH_PYTHON ?? "/usr/bin/python3";
 
 function load(): string {
@@ -34,20 +28,6 @@ function median(values: readonly number[]): number {
     : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
-async function backend(prefer: IsolationKind): Promise<LimitBackend | undefined> {
-  try {
-    return await selectLimitBackend({
-      prefer,
-      hostCores: HOST_CORES,
-      ...readOwnCgroupFiles(),
-      pid: process.pid,
-      platform: process.platform,
-    });
-  } catch {
-    return undefined;
-  }
-}
-
 /** A target on a new backend of `kind` (the target disposes it); undefined when `kind` is not available. */
 async function withTarget<T>(
   handler: string,
@@ -55,7 +35,7 @@ async function withTarget<T>(
   use: (t: Target, isolation: LimitBackend) => Promise<T>,
   cold = false,
 ): Promise<T | undefined> {
-  const isolation = await backend(kind);
+  const isolation = await availableBackend(kind);
   if (isolation === undefined) return undefined;
   const t = createLocalTarget({
     handler,
