@@ -95,6 +95,27 @@ function liveLike(records: ReportRecord[], seed: number, factor: (m: number) => 
   };
 }
 
+/** First calls inflated 4x at 128 MB falling to 2x at 1,792 MB, as SeBS's uploader. */
+const sebsFactor = (m: number) => 4 - 2 * (Math.log(m / 128) / Math.log(1792 / 128));
+
+/** The default planner (budget 20) over a live-like replay of the U-shaped function. */
+async function liveSweep(seed: number, anchors?: number[]) {
+  const target = liveLike(recording(uShaped, { seed, noise: 0.02 }), seed, sebsFactor);
+  const sizes = target.availableSizes() ?? [];
+  const planner = createAdaptivePlanner({
+    budget: 20,
+    sizes,
+    pricing,
+    capacity: new Map(sizes.map((m) => [m, target.capacity(m) ?? 0])),
+    ...(anchors && { anchors }),
+  });
+  return runSweep({ target, planner, payload: "{}", concurrency: 1 });
+}
+
+/** Calls without an Init Duration. */
+const warmCalls = (records: readonly ReportRecord[] = []) =>
+  records.filter((r) => r.initDurationMs === undefined).length;
+
 async function plan(records: ReportRecord[], budget: number, seed: number) {
   const target = createReplayTarget({ records, name: "test", seed });
   const sizes = target.availableSizes();
@@ -232,24 +253,14 @@ describe("createAdaptivePlanner", () => {
     // Issue 14: on a live target the first call at a size is cold and its Duration inflated
     // (here 4x at 128 MB falling to 2x at 1,792 MB, as SeBS's uploader); the planner costed
     // such sizes at that Duration, went back to the sizes it had visited, and missed 768 MB.
-    const factor = (m: number) => 4 - 2 * (Math.log(m / 128) / Math.log(1792 / 128));
     for (const seed of [1, 2, 3, 4]) {
-      const target = liveLike(recording(uShaped, { seed, noise: 0.02 }), seed, factor);
-      const sizes = target.availableSizes() ?? [];
-      const planner = createAdaptivePlanner({
-        budget: 20,
-        sizes,
-        pricing,
-        capacity: new Map(sizes.map((m) => [m, target.capacity(m) ?? 0])),
-      });
-      const result = await runSweep({ target, planner, payload: "{}", concurrency: 1 });
+      const result = await liveSweep(seed);
       assert.ok(result.invocations <= 20, "every paid call counts, cold ones too");
       const all = [...result.records.values()].flat();
       const rec = recommend(buildTiers(all, pricing), { strategy: "cost", pricing })
         .recommendation!;
       assert.ok(Math.abs(rec.memoryMb - 768) <= 64, `seed ${seed}: ${rec.memoryMb} MB`);
-      const warmAt = (m: number) =>
-        (result.records.get(m) ?? []).filter((r) => r.initDurationMs === undefined).length;
+      const warmAt = (m: number) => warmCalls(result.records.get(m));
       assert.ok(
         warmAt(rec.memoryMb) >= MIN_CALLS_TO_RECOMMEND,
         `seed ${seed}: ${warmAt(rec.memoryMb)} warm calls at ${rec.memoryMb} MB`,
@@ -260,32 +271,17 @@ describe("createAdaptivePlanner", () => {
   it("measures an anchor (the gated size) enough to compare, far from the cheapest", async () => {
     // Issue 11: with --baseline and a gate, the size it checks (the current memory, here
     // 1,536 MB) was often measured once or not at all, and the gate compared nothing.
-    const factor = (m: number) => 4 - 2 * (Math.log(m / 128) / Math.log(1792 / 128));
     for (const seed of [1, 2, 3]) {
-      const sweep = async (anchors?: number[]) => {
-        const target = liveLike(recording(uShaped, { seed, noise: 0.02 }), seed, factor);
-        const sizes = target.availableSizes() ?? [];
-        const planner = createAdaptivePlanner({
-          budget: 20,
-          sizes,
-          pricing,
-          capacity: new Map(sizes.map((m) => [m, target.capacity(m) ?? 0])),
-          ...(anchors && { anchors }),
-        });
-        return runSweep({ target, planner, payload: "{}", concurrency: 1 });
-      };
-      const warmAt = (records: ReportRecord[] = []) =>
-        records.filter((r) => r.initDurationMs === undefined).length;
-      const free = await sweep();
+      const free = await liveSweep(seed);
       assert.ok(
-        warmAt(free.records.get(1536)) < MIN_CALLS_TO_RECOMMEND,
+        warmCalls(free.records.get(1536)) < MIN_CALLS_TO_RECOMMEND,
         "the search alone skips it",
       );
-      const anchored = await sweep([1536]);
+      const anchored = await liveSweep(seed, [1536]);
       assert.ok(anchored.invocations <= 20);
       assert.ok(
-        warmAt(anchored.records.get(1536)) >= MIN_CALLS_TO_RECOMMEND,
-        `seed ${seed}: ${warmAt(anchored.records.get(1536))} warm calls at 1536 MB`,
+        warmCalls(anchored.records.get(1536)) >= MIN_CALLS_TO_RECOMMEND,
+        `seed ${seed}: ${warmCalls(anchored.records.get(1536))} warm calls at 1536 MB`,
       );
       const all = [...anchored.records.values()].flat();
       const rec = recommend(buildTiers(all, pricing), { strategy: "cost", pricing })

@@ -94,18 +94,23 @@ export async function applyToAlias(
     timeout: settings.timeoutSeconds,
     description: journal.original.description,
   };
-  const set = await putConfiguration(session.restoreContext, journal, wanted);
-  if (set.configuration === "changed-by-someone-else") {
+  // Someone else changed the function on the way: restore (their change kept), alias untouched;
+  // `after` is what the function has once restored.
+  const leftAsItWas = async (warnings: string[]): Promise<ApplyOutcome> => {
     const outcome = await restoreFromJournal(session.restoreContext, journal);
     session.finish(outcome);
     return {
       appliedTo: { alias },
       applied: false,
       before: null,
-      after: { memoryMb: set.now.memorySize, timeoutSeconds: set.now.timeout },
+      after: { memoryMb: outcome.now.memorySize, timeoutSeconds: outcome.now.timeout },
       restore: outcome,
-      warnings: [`alias ${alias} was left as it was`],
+      warnings: [...warnings, `alias ${alias} was left as it was`],
     };
+  };
+  const set = await putConfiguration(session.restoreContext, journal, wanted);
+  if (set.configuration === "changed-by-someone-else") {
+    return leftAsItWas([]);
   }
   // Publishing an unchanged configuration returns the existing version (PublishVersion;
   // docs/lambda-facts.md, "Lambda API").
@@ -119,19 +124,7 @@ export async function applyToAlias(
     ),
   );
   if (guarded.kind === "changed-by-someone-else") {
-    const outcome = await restoreFromJournal(session.restoreContext, journal);
-    session.finish(outcome);
-    return {
-      appliedTo: { alias },
-      applied: false,
-      before: null,
-      after: { memoryMb: outcome.now.memorySize, timeoutSeconds: outcome.now.timeout },
-      restore: outcome,
-      warnings: [
-        changedBySomeoneElse(journal, guarded.configuration, true).message,
-        `alias ${alias} was left as it was`,
-      ],
-    };
+    return leftAsItWas([changedBySomeoneElse(journal, guarded.configuration, true).message]);
   }
   const published = guarded.result;
   let before: AppliedConfiguration | null = null;
