@@ -4,11 +4,9 @@ import { formatCount } from "../format.js";
 import { everyMemorySize } from "../lambda.js";
 import type { GatedSize } from "../model/gate.js";
 import type { Target } from "../targets/target.js";
-import { validateBudget } from "../tune/budget.js";
-import type { RunSettings } from "./run-options.js";
+import { DEFAULT_BUDGET, validateBudget } from "../tune/budget.js";
+import { type RunSettings, usesPlanner } from "./run-options.js";
 
-/** The budget when the user names neither sizes nor counts (the planner's benchmark point). */
-export const DEFAULT_BUDGET = 20;
 /** A fixed grid larger than this many invocations needs --yes: it is rarely what was meant. */
 export const LARGE_GRID = 300;
 
@@ -33,8 +31,7 @@ export function choosePlan(
   target: Target,
   gated?: GatedSize | null,
 ): ChosenPlan {
-  const adaptive =
-    settings.budget !== undefined || (settings.memory !== "list" && !settings.invocationsGiven);
+  const adaptive = usesPlanner(settings);
   const payloads = settings.payloads.events.length;
   if (!adaptive) {
     // A size's first call is cold on a live target: every payload needs a warm call after it.
@@ -59,14 +56,6 @@ export function choosePlan(
       plan: { kind: "grid", sizes: settings.sizes, invocationsPerSize: settings.invocations },
       notes: [],
     };
-  }
-  if (settings.yes) {
-    throw new UsageError(
-      "--yes lets a fixed grid of more than 300 invocations run, and this run has none: the planner spends a budget",
-      {
-        hint: `drop --yes; the planner spends --budget ${settings.budget ?? DEFAULT_BUDGET} (a --memory list or -n makes a fixed grid)`,
-      },
-    );
   }
   const available = target.availableSizes();
   const bounds = settings.memory === "default" ? undefined : new Set(settings.sizes);

@@ -17,6 +17,7 @@ import { MAX_TIE_TOLERANCE } from "../model/recommend.js";
 import { isOutputFormat, type OutputFormat, renderers } from "../report/renderers.js";
 import { checkTargetFlags, targetNamed, targets } from "../targets/registry.js";
 import type { Target, TargetDefinition, TargetRequest } from "../targets/target.js";
+import { DEFAULT_BUDGET } from "../tune/budget.js";
 import { DEFAULT_INVOCATIONS, DEFAULT_SIZES, parseMemorySpec } from "../tune/memory-spec.js";
 import {
   checkDependents,
@@ -186,7 +187,7 @@ export async function parseRunOptions(
   checkTargetFlags(target, raw);
   checkRunFlagsApply(raw, target);
   checkDependents(raw, RUN_DEPENDENTS);
-  return {
+  const settings: RunSettings = {
     functionArg,
     target,
     createTarget: target.configure(raw),
@@ -231,6 +232,24 @@ export async function parseRunOptions(
     yes: raw.yes === true,
     pauseMs: textOption(raw, "pause") === undefined ? 0 : parsePause(textOption(raw, "pause")!),
   };
+  if (settings.yes && usesPlanner(settings)) {
+    throw new UsageError(
+      "--yes lets a fixed grid of more than 300 invocations run, and this run has none: the planner spends a budget",
+      {
+        hint: `drop --yes; the planner spends --budget ${settings.budget ?? DEFAULT_BUDGET} (a --memory list or -n makes a fixed grid)`,
+      },
+    );
+  }
+  return settings;
+}
+
+/** The adaptive planner unless a `--memory` list or `-n` asks for a fixed grid (or `--budget` is given). */
+export function usesPlanner(
+  settings: Pick<RunSettings, "budget" | "memory" | "invocationsGiven">,
+): boolean {
+  return (
+    settings.budget !== undefined || (settings.memory !== "list" && !settings.invocationsGiven)
+  );
 }
 
 /** Pricing for the function's architecture and region, or the user's overrides. */

@@ -3,6 +3,9 @@ import { formatSizes } from "../format.js";
 import { MIN_WARM_CALLS_TO_COMPARE } from "../model/recommend.js";
 import { probeSizes } from "./probe-sizes.js";
 
+/** The budget when the user names neither sizes nor counts (the planner's benchmark point). */
+export const DEFAULT_BUDGET = 20;
+
 export interface BudgetInput {
   /** `--budget`. */
   budget: number;
